@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages op25b needs to build and test, if missing.
+set -eu
+
+pkgs="build-essential pkg-config libmnl-dev libnftnl-dev libcmocka-dev
+linux-image-cloud-amd64 linux-headers-cloud-amd64 qemu-system-x86
+busybox-static cpio iproute2 nftables socat jq netsniff-ng kmod"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
