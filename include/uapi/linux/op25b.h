@@ -10,6 +10,12 @@
  * the netlink socket it arrives on, and every netns has its own policy
  * (allowlist, action) and its own deny counters.
  *
+ * op25b filters in the initial netns from the moment the module loads. In
+ * any other netns (containers, test hosts) it filters only once enabled
+ * there (OP25B_A_ENABLED), or from creation when the module is loaded with
+ * all_netns=1: a netns that never asked for it sees no change, just as it
+ * starts with an empty nftables ruleset.
+ *
  * Permissions: every command, including the ones that only read, requires
  * CAP_NET_ADMIN in the user namespace that owns the socket's netns
  * (GENL_UNS_ADMIN_PERM). Anything else gets -EPERM.
@@ -24,12 +30,13 @@
  *
  * OP25B_CMD_GET_STATUS (doit)
  *	Request: no attributes.
- *	Reply: OP25B_A_VERSION, OP25B_A_ACTION, OP25B_A_ALLOW_ENTRIES,
+ *	Reply: OP25B_A_VERSION, OP25B_A_ENABLED, OP25B_A_ACTION,
+ *	OP25B_A_ALLOW_ENTRIES,
  *	OP25B_A_ALLOW_MAX, OP25B_A_SOURCES, OP25B_A_SOURCES_MAX, OP25B_A_PORT
  *	(one attribute per blocked destination port) and OP25B_A_TOTALS.
  *
  * OP25B_CMD_SET_CONFIG (doit)
- *	Request: any of OP25B_A_ACTION. At least one must be present.
+ *	Request: any of OP25B_A_ENABLED, OP25B_A_ACTION; at least one.
  *
  * OP25B_CMD_ADD_PREFIX (doit)
  *	Request: OP25B_A_PREFIX (required), OP25B_A_LIST (optional, default
@@ -133,6 +140,7 @@ enum op25b_attr {
 	OP25B_A_SOURCES,	/* u32: sources tracked now */
 	OP25B_A_SOURCES_MAX,	/* u32: module parameter max_sources */
 	OP25B_A_PORT,		/* u16, host order: a blocked destination port */
+	OP25B_A_ENABLED,	/* u8: 1 filters in this netns, 0 does not */
 
 	__OP25B_A_MAX
 };
