@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * op25b: Outbound Port 25 Blocking.
+ *
+ * Module setup: parameters, per-netns state, registration order.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "op25b.h"
+
+/* Bounds on what userspace and traffic can make the module allocate. */
+#define OP25B_LIMIT	(1U << 24)
+
+unsigned int op25b_max_allow = 65536;
+module_param_named(max_allow, op25b_max_allow, uint, 0444);
+MODULE_PARM_DESC(max_allow, "Most allowlist entries per netns (default 65536)");
+
+unsigned int op25b_max_sources = 65536;
+module_param_named(max_sources, op25b_max_sources, uint, 0444);
+MODULE_PARM_DESC(max_sources,
+		 "Most denied sources tracked per netns; more are counted as untracked (default 65536)");
+
+static bool all_netns;
+module_param(all_netns, bool, 0444);
+MODULE_PARM_DESC(all_netns,
+		 "Filter in every netns from its creation, not only the initial one (default 0)");
+
+static unsigned int op25b_net_id __read_mostly;
+
+struct op25b_net *op25b_pernet(const struct net *net)
+{
+	return net_generic(net, op25b_net_id);
+}
+
+static int __net_init op25b_net_init(struct net *net)
+{
+	struct op25b_net *pn = op25b_pernet(net);
+	struct op25b_stats *stats;
+	int err;
+
+	stats = op25b_stats_new(op25b_max_sources);
+	if (!stats)
+		return -ENOMEM;
+	RCU_INIT_POINTER(pn->stats, stats);
+	err = op25b_policy_init(pn);
+	if (err)
+		goto err_stats;
+
+	/*
+	 * Other namespaces (containers, test hosts) opt in, as they start
+	 * with an empty firewall: a module that suddenly filtered every
+	 * container's mail would surprise more than it protects.
+	 */
+	if (net_eq(net, &init_net) || all_netns) {
+		err = op25b_hooks_register(net);
+		if (err)
+			goto err_policy;
+		pn->hooked = true;
+	}
+	return 0;
+
+err_policy:
+	op25b_policy_exit(pn);
+err_stats:
+	op25b_stats_put(stats);
+	return err;
+}
+
+static void __net_exit op25b_net_pre_exit(struct net *net)
+{
+	struct op25b_net *pn = op25b_pernet(net);
+
+	mutex_lock(&op25b_lock);
+	if (pn->hooked)
+		op25b_hooks_unregister(net);
+	pn->hooked = false;
+	mutex_unlock(&op25b_lock);
+}
+
+/* The core waits for a grace period between pre_exit and exit. */
+static void __net_exit op25b_net_exit(struct net *net)
+{
+	struct op25b_net *pn = op25b_pernet(net);
+
+	op25b_policy_exit(pn);
+	op25b_stats_put(rcu_dereference_protected(pn->stats, true));
+}
+
+static struct pernet_operations op25b_net_ops = {
+	.init		= op25b_net_init,
+	.pre_exit	= op25b_net_pre_exit,
+	.exit		= op25b_net_exit,
+	.id		= &op25b_net_id,
+	.size		= sizeof(struct op25b_net),
+};
+
+static int __init op25b_init(void)
+{
+	int err;
+
+	if (op25b_max_allow > OP25B_LIMIT || op25b_max_sources > OP25B_LIMIT) {
+		pr_err("op25b: max_allow and max_sources may be %u at most\n",
+		       OP25B_LIMIT);
+		return -EINVAL;
+	}
+	err = op25b_sources_init();
+	if (err)
+		return err;
+	err = op25b_policy_wq_init();
+	if (err)
+		goto err_sources;
+	err = register_pernet_subsys(&op25b_net_ops);
+	if (err)
+		goto err_wq;
+	err = op25b_genl_init();
+	if (err)
+		goto err_pernet;
+	pr_info("op25b: " OP25B_VERSION " loaded\n");
+	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&op25b_net_ops);
+err_wq:
+	op25b_policy_wq_exit();
+err_sources:
+	op25b_sources_exit();
+	return err;
+}
+
+static void __exit op25b_exit(void)
+{
+	/* No more commands first; then no more packets; then free. */
+	op25b_genl_exit();
+	unregister_pernet_subsys(&op25b_net_ops);
+	op25b_policy_wq_exit();
+	op25b_sources_exit();
+}
+
+module_init(op25b_init);
+module_exit(op25b_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("op25b developers");
+MODULE_DESCRIPTION("Outbound Port 25 Blocking: deny SMTP SYNs from sources not on an allowlist");
+MODULE_VERSION(OP25B_VERSION);
+MODULE_ALIAS_GENL_FAMILY(OP25B_GENL_NAME);

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * op25b: the generic netlink family. include/uapi/linux/op25b.h documents
+ * the ABI; this file validates requests, applies them under op25b_lock and
+ * answers. A request that fails has changed nothing.
+ */
+#include <linux/build_bug.h>
+#include <linux/socket.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "op25b.h"
+
+static const struct nla_policy op25b_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
+	[OP25B_PREFIX_A_FAMILY]	= { .type = NLA_U16 },
+	[OP25B_PREFIX_A_ADDR]	= { .type = NLA_BINARY,
+				    .len = sizeof(struct in6_addr) },
+	[OP25B_PREFIX_A_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy op25b_config_policy[OP25B_A_MAX + 1] = {
+	[OP25B_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, OP25B_ACTION_MAX),
+	[OP25B_A_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy op25b_prefix_cmd_policy[OP25B_A_MAX + 1] = {
+	[OP25B_A_LIST]		= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
+	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_prefix_policy),
+};
+
+static const struct nla_policy op25b_list_policy[OP25B_A_MAX + 1] = {
+	[OP25B_A_LIST]		= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
+};
+
+static struct genl_family op25b_family;
+
+static struct op25b_net *info_pernet(struct genl_info *info)
+{
+	return op25b_pernet(genl_info_net(info));
+}
+
+static struct op25b_net *cb_pernet(const struct netlink_callback *cb)
+{
+	return op25b_pernet(sock_net(cb->skb->sk));
+}
+
+static int addr_len(u8 family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) :
+	       family == AF_INET6 ? sizeof(struct in6_addr) : 0;
+}
+
+static int put_addr(struct sk_buff *skb, int type, u8 family,
+		    const union nf_inet_addr *addr)
+{
+	return nla_put(skb, type, addr_len(family), addr);
+}
+
+static bool prefix_masked(const struct op25b_prefix *p)
+{
+	const u8 *b = (const u8 *)&p->addr;
+	int i, bits = p->plen;
+
+	for (i = 0; i < addr_len(p->family); i++, bits -= min(bits, 8))
+		if (b[i] & ~(0xff00 >> min(bits, 8)))
+			return false;
+	return true;
+}
+
+static int parse_prefix(const struct nlattr *nest, struct op25b_prefix *p,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[OP25B_PREFIX_A_MAX + 1];
+	int err, len;
+
+	err = nla_parse_nested(tb, OP25B_PREFIX_A_MAX, nest,
+			       op25b_prefix_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_PLEN))
+		return -EINVAL;
+
+	memset(p, 0, sizeof(*p));
+	p->family = nla_get_u16(tb[OP25B_PREFIX_A_FAMILY]);
+	len = addr_len(p->family);
+	if (!len) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(tb[OP25B_PREFIX_A_ADDR]) != len) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_ADDR],
+				    "address length does not match family");
+		return -EINVAL;
+	}
+	memcpy(&p->addr, nla_data(tb[OP25B_PREFIX_A_ADDR]), len);
+	p->plen = nla_get_u8(tb[OP25B_PREFIX_A_PLEN]);
+	if (p->plen > len * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_PLEN],
+				    "prefix length too long for family");
+		return -EINVAL;
+	}
+	if (!prefix_masked(p)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_ADDR],
+				    "address has bits set past the prefix length");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int put_totals(struct sk_buff *skb, const struct op25b_stats *stats)
+{
+	struct op25b_totals t;
+	struct nlattr *nest;
+
+	op25b_stats_totals(stats, &t);
+	nest = nla_nest_start(skb, OP25B_A_TOTALS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, OP25B_TOTALS_A_INSPECTED,
+			      t.allowed + t.denied, OP25B_TOTALS_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_ALLOWED, t.allowed,
+			      OP25B_TOTALS_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_DENIED, t.denied,
+			      OP25B_TOTALS_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_UNTRACKED, t.untracked,
+			      OP25B_TOTALS_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_status(struct sk_buff *skb, struct op25b_net *pn)
+{
+	const struct op25b_policy *policy = op25b_policy_locked(pn);
+	struct op25b_stats *stats;
+	int i;
+
+	stats = rcu_dereference_protected(pn->stats,
+					  lockdep_is_held(&op25b_lock));
+	if (nla_put_string(skb, OP25B_A_VERSION, OP25B_VERSION) ||
+	    nla_put_u8(skb, OP25B_A_ENABLED, pn->hooked) ||
+	    nla_put_u8(skb, OP25B_A_ACTION, policy->action) ||
+	    nla_put_u32(skb, OP25B_A_ALLOW_ENTRIES,
+			op25b_set_size(policy->allow)) ||
+	    nla_put_u32(skb, OP25B_A_ALLOW_MAX, op25b_max_allow) ||
+	    nla_put_u32(skb, OP25B_A_SOURCES, op25b_stats_nsources(stats)) ||
+	    nla_put_u32(skb, OP25B_A_SOURCES_MAX, op25b_max_sources))
+		return -EMSGSIZE;
+	for (i = 0; i < policy->nports; i++)
+		if (nla_put_u16(skb, OP25B_A_PORT, policy->ports[i]))
+			return -EMSGSIZE;
+	return put_totals(skb, stats);
+}
+
+static int op25b_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &op25b_family, 0,
+				OP25B_CMD_GET_STATUS);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err;
+	}
+	mutex_lock(&op25b_lock);
+	err = fill_status(msg, info_pernet(info));
+	mutex_unlock(&op25b_lock);
+	if (err)
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int op25b_nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct net *net = genl_info_net(info);
+	struct op25b_net *pn = op25b_pernet(net);
+	struct op25b_policy *policy = NULL;
+	int err = 0;
+
+	if (!attrs[OP25B_A_ACTION] && !attrs[OP25B_A_ENABLED]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+
+	mutex_lock(&op25b_lock);
+	if (attrs[OP25B_A_ACTION]) {
+		policy = op25b_policy_dup(op25b_policy_locked(pn));
+		if (!policy) {
+			err = -ENOMEM;
+			goto out;
+		}
+		policy->action = nla_get_u8(attrs[OP25B_A_ACTION]);
+	}
+	/* Registering can fail, so it goes before anything is published. */
+	if (attrs[OP25B_A_ENABLED]) {
+		bool on = nla_get_u8(attrs[OP25B_A_ENABLED]);
+
+		if (on && !pn->hooked) {
+			err = op25b_hooks_register(net);
+			if (err) {
+				op25b_policy_free(policy);
+				goto out;
+			}
+		} else if (!on && pn->hooked) {
+			op25b_hooks_unregister(net);
+		}
+		pn->hooked = on;
+	}
+	if (policy)
+		op25b_policy_publish(pn, policy);
+out:
+	mutex_unlock(&op25b_lock);
+	return err;
+}
+
+static int op25b_nl_change_prefix(struct genl_info *info, bool add)
+{
+	struct op25b_net *pn = info_pernet(info);
+	struct op25b_policy *old, *policy;
+	struct op25b_set *set;
+	struct op25b_prefix p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, OP25B_A_PREFIX))
+		return -EINVAL;
+	err = parse_prefix(info->attrs[OP25B_A_PREFIX], &p, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&op25b_lock);
+	old = op25b_policy_locked(pn);
+	err = op25b_set_change(old->allow, &p, add, op25b_max_allow, &set);
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "allowlist is full (module parameter max_allow)");
+	if (err || !set)
+		goto out;
+	policy = op25b_policy_dup(old);
+	if (!policy) {
+		op25b_set_put(set);
+		err = -ENOMEM;
+		goto out;
+	}
+	op25b_set_put(policy->allow);
+	policy->allow = set;
+	op25b_policy_publish(pn, policy);
+out:
+	mutex_unlock(&op25b_lock);
+	return err;
+}
+
+static int op25b_nl_add_prefix(struct sk_buff *skb, struct genl_info *info)
+{
+	return op25b_nl_change_prefix(info, true);
+}
+
+static int op25b_nl_del_prefix(struct sk_buff *skb, struct genl_info *info)
+{
+	return op25b_nl_change_prefix(info, false);
+}
+
+static int op25b_nl_flush_prefixes(struct sk_buff *skb, struct genl_info *info)
+{
+	struct op25b_net *pn = info_pernet(info);
+	struct op25b_policy *policy;
+	struct op25b_set *empty;
+	int err = -ENOMEM;
+
+	empty = op25b_set_new_empty();
+	if (!empty)
+		return -ENOMEM;
+	mutex_lock(&op25b_lock);
+	policy = op25b_policy_dup(op25b_policy_locked(pn));
+	if (policy) {
+		op25b_set_put(policy->allow);
+		policy->allow = empty;
+		op25b_policy_publish(pn, policy);
+		err = 0;
+	}
+	mutex_unlock(&op25b_lock);
+	if (err)
+		op25b_set_put(empty);
+	return err;
+}
+
+/* A dump walks the set it started on, whatever is published meanwhile. */
+struct prefix_dump {
+	struct op25b_set *set;
+	u32 next;
+};
+
+static int op25b_nl_prefixes_start(struct netlink_callback *cb)
+{
+	struct prefix_dump *ctx = (struct prefix_dump *)cb->ctx;
+	struct op25b_net *pn = cb_pernet(cb);
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&op25b_lock);
+	ctx->set = op25b_policy_locked(pn)->allow;
+	op25b_set_get(ctx->set);
+	mutex_unlock(&op25b_lock);
+	ctx->next = 0;
+	return 0;
+}
+
+static int op25b_nl_prefixes_done(struct netlink_callback *cb)
+{
+	struct prefix_dump *ctx = (struct prefix_dump *)cb->ctx;
+
+	op25b_set_put(ctx->set);
+	return 0;
+}
+
+static int fill_prefix(struct sk_buff *skb, const struct op25b_prefix *p)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, OP25B_A_PREFIX);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, OP25B_PREFIX_A_FAMILY, p->family) ||
+	    put_addr(skb, OP25B_PREFIX_A_ADDR, p->family, &p->addr) ||
+	    nla_put_u8(skb, OP25B_PREFIX_A_PLEN, p->plen)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void *dump_msg_start(struct sk_buff *skb, struct netlink_callback *cb,
+			    u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+			   cb->nlh->nlmsg_seq, &op25b_family, NLM_F_MULTI, cmd);
+}
+
+static int op25b_nl_prefixes_dump(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct prefix_dump *ctx = (struct prefix_dump *)cb->ctx;
+	const struct op25b_prefix *p;
+
+	while ((p = op25b_set_entry(ctx->set, ctx->next))) {
+		void *hdr = dump_msg_start(skb, cb, OP25B_CMD_GET_PREFIXES);
+
+		if (!hdr)
+			break;
+		if (fill_prefix(skb, p)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->next++;
+	}
+	return skb->len;
+}
+
+struct source_dump {
+	struct op25b_stats *stats;
+	struct op25b_stats_cursor cur;
+};
+
+struct source_fill {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int op25b_nl_sources_start(struct netlink_callback *cb)
+{
+	struct source_dump *ctx = (struct source_dump *)cb->ctx;
+	struct op25b_net *pn = cb_pernet(cb);
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	mutex_lock(&op25b_lock);
+	ctx->stats = rcu_dereference_protected(pn->stats,
+					       lockdep_is_held(&op25b_lock));
+	op25b_stats_get(ctx->stats);
+	mutex_unlock(&op25b_lock);
+	memset(&ctx->cur, 0, sizeof(ctx->cur));
+	return 0;
+}
+
+static int op25b_nl_sources_done(struct netlink_callback *cb)
+{
+	struct source_dump *ctx = (struct source_dump *)cb->ctx;
+
+	op25b_stats_put(ctx->stats);
+	return 0;
+}
+
+static int fill_source(const struct op25b_source_info *s, void *arg)
+{
+	struct source_fill *f = arg;
+	struct sk_buff *skb = f->skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = dump_msg_start(skb, f->cb, OP25B_CMD_GET_SOURCES);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, OP25B_A_SOURCE);
+	if (!nest ||
+	    nla_put_u16(skb, OP25B_SOURCE_A_FAMILY, s->family) ||
+	    put_addr(skb, OP25B_SOURCE_A_ADDR, s->family, &s->addr) ||
+	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_DENIED, s->denied,
+			      OP25B_SOURCE_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_FIRST_SEEN, s->first_seen,
+			      OP25B_SOURCE_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_LAST_SEEN, s->last_seen,
+			      OP25B_SOURCE_A_PAD) ||
+	    put_addr(skb, OP25B_SOURCE_A_LAST_DST, s->family, &s->last_dst) ||
+	    nla_put_u16(skb, OP25B_SOURCE_A_LAST_PORT, s->last_port)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int op25b_nl_sources_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct source_dump *ctx = (struct source_dump *)cb->ctx;
+	struct source_fill f = { .skb = skb, .cb = cb };
+
+	op25b_stats_walk(ctx->stats, &ctx->cur, fill_source, &f);
+	return skb->len;
+}
+
+static int op25b_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct op25b_net *pn = info_pernet(info);
+	struct op25b_stats *stats, *old;
+
+	stats = op25b_stats_new(op25b_max_sources);
+	if (!stats)
+		return -ENOMEM;
+	mutex_lock(&op25b_lock);
+	old = rcu_replace_pointer(pn->stats, stats,
+				  lockdep_is_held(&op25b_lock));
+	mutex_unlock(&op25b_lock);
+	/* Packets still counting into @old finish before it can go. */
+	synchronize_rcu();
+	op25b_stats_put(old);
+	return 0;
+}
+
+/* Every command, reads included, needs CAP_NET_ADMIN over the netns. */
+static const struct genl_ops op25b_genl_ops[] = {
+	{
+		.cmd	= OP25B_CMD_GET_STATUS,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_get_status,
+	},
+	{
+		.cmd	= OP25B_CMD_SET_CONFIG,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_set_config,
+		.policy	= op25b_config_policy,
+		.maxattr = OP25B_A_MAX,
+	},
+	{
+		.cmd	= OP25B_CMD_ADD_PREFIX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_add_prefix,
+		.policy	= op25b_prefix_cmd_policy,
+		.maxattr = OP25B_A_MAX,
+	},
+	{
+		.cmd	= OP25B_CMD_DEL_PREFIX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_del_prefix,
+		.policy	= op25b_prefix_cmd_policy,
+		.maxattr = OP25B_A_MAX,
+	},
+	{
+		.cmd	= OP25B_CMD_FLUSH_PREFIXES,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_flush_prefixes,
+		.policy	= op25b_list_policy,
+		.maxattr = OP25B_A_MAX,
+	},
+	{
+		.cmd	= OP25B_CMD_GET_PREFIXES,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.start	= op25b_nl_prefixes_start,
+		.dumpit	= op25b_nl_prefixes_dump,
+		.done	= op25b_nl_prefixes_done,
+		.policy	= op25b_list_policy,
+		.maxattr = OP25B_A_MAX,
+	},
+	{
+		.cmd	= OP25B_CMD_GET_SOURCES,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.start	= op25b_nl_sources_start,
+		.dumpit	= op25b_nl_sources_dump,
+		.done	= op25b_nl_sources_done,
+	},
+	{
+		.cmd	= OP25B_CMD_RESET_STATS,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_reset_stats,
+	},
+};
+
+static struct genl_family op25b_family __ro_after_init = {
+	.name		= OP25B_GENL_NAME,
+	.version	= OP25B_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= op25b_genl_ops,
+	.n_ops		= ARRAY_SIZE(op25b_genl_ops),
+};
+
+int __init op25b_genl_init(void)
+{
+	return genl_register_family(&op25b_family);
+}
+
+void op25b_genl_exit(void)
+{
+	genl_unregister_family(&op25b_family);
+}

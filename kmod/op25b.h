@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * op25b: types shared by the module's files.
+ *
+ * The packet path (hook.c) reads two RCU-published objects per netns: the
+ * policy (what to filter, immutable once published) and the stats (where to
+ * count, mutable only through per-CPU counters and per-source records).
+ * Writers are the netlink handlers, serialised by op25b_lock.
+ */
+#ifndef _OP25B_H
+#define _OP25B_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/op25b.h>
+
+#define OP25B_VERSION	"0.1.0"
+
+struct net;
+
+/* An address with its family; a host has plen 32 or 128. */
+struct op25b_prefix {
+	union nf_inet_addr addr;	/* bits past plen are zero */
+	u8 family;			/* AF_INET or AF_INET6 */
+	u8 plen;
+};
+
+/* What the packet path needs to know about one TCP segment. */
+struct op25b_pkt {
+	union nf_inet_addr saddr;	/* unused words are zero */
+	union nf_inet_addr daddr;
+	__be16 dport;
+	u8 family;
+	bool syn;	/* SYN without ACK, or flags unreadable */
+};
+
+/* allowlist.c: immutable prefix sets, shared between policies by refcount */
+struct op25b_set;
+
+struct op25b_set *op25b_set_new_empty(void);
+void op25b_set_get(struct op25b_set *set);
+void op25b_set_put(struct op25b_set *set);
+u32 op25b_set_size(const struct op25b_set *set);
+const struct op25b_prefix *op25b_set_entry(const struct op25b_set *set,
+					   u32 i);
+int op25b_set_change(const struct op25b_set *set,
+		     const struct op25b_prefix *p, bool add, u32 max,
+		     struct op25b_set **out);
+bool op25b_set_match(const struct op25b_set *set, u8 family,
+		     const union nf_inet_addr *addr);
+
+/* policy.c: copy-on-write per-netns policy */
+struct op25b_policy {
+	struct op25b_set *allow;
+	u8 action;			/* enum op25b_action */
+	u8 nports;
+	u16 ports[OP25B_MAX_PORTS];	/* host order */
+	struct rcu_work free_work;
+};
+
+struct op25b_stats;
+
+struct op25b_net {
+	struct op25b_policy __rcu *policy;
+	struct op25b_stats __rcu *stats;
+	bool hooked;			/* hooks registered in this netns */
+};
+
+extern struct mutex op25b_lock;
+extern unsigned int op25b_max_allow;
+extern unsigned int op25b_max_sources;
+
+struct op25b_net *op25b_pernet(const struct net *net);
+struct op25b_policy *op25b_policy_dup(const struct op25b_policy *old);
+void op25b_policy_free(struct op25b_policy *policy);
+void op25b_policy_publish(struct op25b_net *pn, struct op25b_policy *new);
+int op25b_policy_init(struct op25b_net *pn);
+void op25b_policy_exit(struct op25b_net *pn);
+int op25b_policy_wq_init(void);
+void op25b_policy_wq_exit(void);
+
+static inline struct op25b_policy *op25b_policy_locked(struct op25b_net *pn)
+{
+	return rcu_dereference_protected(pn->policy,
+					 lockdep_is_held(&op25b_lock));
+}
+
+/* sources.c: per-CPU totals and the bounded per-source deny table */
+struct op25b_totals {
+	u64 allowed;
+	u64 denied;
+	u64 untracked;
+};
+
+/* A consistent copy of one source record, for dumps. */
+struct op25b_source_info {
+	union nf_inet_addr addr;
+	union nf_inet_addr last_dst;
+	u64 denied;
+	u64 first_seen;		/* ns since the epoch */
+	u64 last_seen;
+	u16 last_port;
+	u8 family;
+};
+
+struct op25b_stats *op25b_stats_new(u32 max_sources);
+void op25b_stats_get(struct op25b_stats *stats);
+void op25b_stats_put(struct op25b_stats *stats);
+void op25b_stats_allowed(struct op25b_stats *stats);
+void op25b_stats_denied(struct op25b_stats *stats,
+			const struct op25b_pkt *pkt);
+void op25b_stats_totals(const struct op25b_stats *stats,
+			struct op25b_totals *t);
+u32 op25b_stats_nsources(const struct op25b_stats *stats);
+
+/* Resumable walk over tracked sources; see sources.c. */
+struct op25b_stats_cursor {
+	u32 bucket;
+	u32 left;	/* entries of @bucket still to visit, 0: all */
+};
+
+int op25b_stats_walk(struct op25b_stats *stats,
+		     struct op25b_stats_cursor *cur,
+		     int (*fn)(const struct op25b_source_info *info, void *arg),
+		     void *arg);
+int op25b_sources_init(void);
+void op25b_sources_exit(void);
+
+/* hook.c */
+int op25b_hooks_register(struct net *net);
+void op25b_hooks_unregister(struct net *net);
+
+/* netlink.c */
+int op25b_genl_init(void);
+void op25b_genl_exit(void);
+
+#endif /* _OP25B_H */
