@@ -50,7 +50,7 @@ static u32 prefix_hash(const union nf_inet_addr *a, u8 family, u32 seed)
 {
 	if (family == AF_INET)
 		return jhash_1word((__force u32)a->ip, seed);
-	return jhash2((__force const u32 *)a->all, 4, seed);
+	return jhash2(a->all, 4, seed);
 }
 
 static bool addr_eq(const union nf_inet_addr *a, const union nf_inet_addr *b)
@@ -69,7 +69,7 @@ static void make_mask(union nf_inet_addr *mask, u8 family, u8 plen)
 		return;
 	}
 	for (i = 0; i < 4; i++, plen -= min_t(u8, plen, 32))
-		mask->all[i] = plen >= 32 ? htonl(~0U) :
+		mask->ip6[i] = plen >= 32 ? htonl(~0U) :
 			       plen ? htonl(~0U << (32 - plen)) : 0;
 }
 

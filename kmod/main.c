@@ -13,7 +13,7 @@
 #include "op25b.h"
 
 /* Bounds on what userspace and traffic can make the module allocate. */
-#define OP25B_LIMIT	(1U << 24)
+#define OP25B_LIMIT	BIT(24)
 
 unsigned int op25b_max_allow = 65536;
 module_param_named(max_allow, op25b_max_allow, uint, 0444);
@@ -103,7 +103,7 @@ static int __init op25b_init(void)
 	int err;
 
 	if (op25b_max_allow > OP25B_LIMIT || op25b_max_sources > OP25B_LIMIT) {
-		pr_err("op25b: max_allow and max_sources may be %u at most\n",
+		pr_err("op25b: max_allow and max_sources may be %lu at most\n",
 		       OP25B_LIMIT);
 		return -EINVAL;
 	}

@@ -11,6 +11,7 @@
 
 #include "op25b.h"
 
+/* Serialises writers of every netns's policy, stats pointer and hooks. */
 DEFINE_MUTEX(op25b_lock);
 
 static struct workqueue_struct *op25b_wq;

@@ -119,7 +119,7 @@ static u32 source_hash(const struct op25b_stats *s, const struct op25b_pkt *p)
 {
 	if (p->family == AF_INET)
 		return jhash_1word((__force u32)p->saddr.ip, s->seed);
-	return jhash2((__force const u32 *)p->saddr.all, 4, s->seed);
+	return jhash2(p->saddr.all, 4, s->seed);
 }
 
 static bool source_is(const struct op25b_source *e, const struct op25b_pkt *p)

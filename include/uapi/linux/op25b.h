@@ -76,7 +76,7 @@
  * is counted against its source in a table bounded by the module parameter
  * max_sources; when the table is full, a new source is still denied but
  * counted in "untracked" instead. So, at any quiet moment:
- *	inspected == allowed + denied
+ *	allowed + denied == inspected
  *	denied == untracked + sum of OP25B_SOURCE_A_DENIED over all sources
  */
 #ifndef _UAPI_LINUX_OP25B_H
@@ -101,6 +101,7 @@ enum op25b_cmd {
 
 	__OP25B_CMD_MAX
 };
+
 #define OP25B_CMD_MAX (__OP25B_CMD_MAX - 1)
 
 /* What happens to a denied SYN. */
@@ -115,6 +116,7 @@ enum op25b_action {
 
 	__OP25B_ACTION_MAX
 };
+
 #define OP25B_ACTION_MAX (__OP25B_ACTION_MAX - 1)
 
 /* Which prefix list a command acts on. */
@@ -124,6 +126,7 @@ enum op25b_list {
 
 	__OP25B_LIST_MAX
 };
+
 #define OP25B_LIST_MAX (__OP25B_LIST_MAX - 1)
 
 enum op25b_attr {
@@ -144,6 +147,7 @@ enum op25b_attr {
 
 	__OP25B_A_MAX
 };
+
 #define OP25B_A_MAX (__OP25B_A_MAX - 1)
 
 /* An IPv4 or IPv6 prefix; a host is a prefix of length 32 or 128. */
@@ -155,6 +159,7 @@ enum op25b_prefix_attr {
 
 	__OP25B_PREFIX_A_MAX
 };
+
 #define OP25B_PREFIX_A_MAX (__OP25B_PREFIX_A_MAX - 1)
 
 /* One denied source. Times are wall-clock nanoseconds since the epoch. */
@@ -171,6 +176,7 @@ enum op25b_source_attr {
 
 	__OP25B_SOURCE_A_MAX
 };
+
 #define OP25B_SOURCE_A_MAX (__OP25B_SOURCE_A_MAX - 1)
 
 /* Totals since load or the latest OP25B_CMD_RESET_STATS; all u64. */
@@ -184,6 +190,7 @@ enum op25b_totals_attr {
 
 	__OP25B_TOTALS_A_MAX
 };
+
 #define OP25B_TOTALS_A_MAX (__OP25B_TOTALS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_OP25B_H */
