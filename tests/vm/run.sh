@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a QEMU (TCG) VM that plays the gateway and run the op25b VM tests in it.
+#
+#   tests/vm/run.sh [-v] [--demo] [TEST...]
+#
+# TEST selects scenario scripts in tests/vm/tests/ by substring of their name
+# (e.g. "reject" or "10-"); default: all of them. --demo runs tests/vm/demo.sh
+# instead and shows its narration. -v shows the output of passing tests too.
+#
+# The VM has no network device (-nic none): every address used lives in a
+# network namespace inside it. The initramfs is built in build/vm/ from
+# busybox-static, the real tools with their shared libraries, the kernel
+# modules the tests need (resolved through modules.dep), op25b.ko and
+# userspace/op25bctl from the repository.
+#
+# Results come back on the VM's second serial port (build/vm/results.log);
+# the kernel console goes to build/vm/console.log. Each test prints
+# "ok NAME" or "FAIL NAME" (with its output); a test that never reported
+# (VM died, hung or timed out) counts as failed. The last line is
+# "N passed, N failed"; the exit status is non-zero on any failure.
+#
+# Environment:
+#   KERNEL=/boot/vmlinuz-...  kernel to boot (default: the one matching
+#                             op25b.ko's vermagic, else the newest
+#                             *-cloud-amd64)
+#   KMODDIR=/lib/modules/...  where the kernel's own modules are (default:
+#                             /lib/modules/<release>; absent = all built in)
+#   VM_TIMEOUT=seconds        hard limit for the whole VM run
+#   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 120)
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/vm
+root=$out/root
+
+die() { echo "vm: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+mode=tests
+verbose=0
+sel=()
+for a in "$@"; do
+	case $a in
+	--demo) mode=demo ;;
+	-v|--verbose) verbose=1 ;;
+	-h|--help) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) die "unknown option $a" ;;
+	*) sel+=("$a") ;;
+	esac
+done
+
+# ---- which tests -------------------------------------------------------
+tests=()
+for f in "$here"/tests/[0-9]*.sh; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .sh)
+	if [ ${#sel[@]} -eq 0 ]; then
+		tests+=("$n")
+		continue
+	fi
+	for s in "${sel[@]}"; do
+		case $n in *"${s%.sh}"*) tests+=("$n"); break ;; esac
+	done
+done
+if [ "$mode" = tests ] && [ ${#tests[@]} -eq 0 ]; then
+	die "no test matches: ${sel[*]}"
+fi
+
+# ---- which kernel ------------------------------------------------------
+ko=$top/op25b.ko
+ctl=$top/userspace/op25bctl
+rel=
+if [ -f "$ko" ]; then
+	rel=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
+fi
+if [ -z "${KERNEL:-}" ]; then
+	if [ -n "$rel" ] && [ -f "/boot/vmlinuz-$rel" ]; then
+		KERNEL=/boot/vmlinuz-$rel
+	else
+		KERNEL=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
+	fi
+fi
+[ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die "no kernel to boot (install linux-image-cloud-amd64 or set KERNEL)"
+krel=${KERNEL##*/vmlinuz-}
+KMODDIR=${KMODDIR:-/lib/modules/$krel}
+if [ -n "$rel" ] && [ "$rel" != "$krel" ]; then
+	echo "vm: warning: op25b.ko is built for $rel, booting $krel" >&2
+fi
+[ -f "$ko" ] || echo "vm: warning: $ko missing (make module): tests that need it will fail" >&2
+[ -x "$ctl" ] || echo "vm: warning: $ctl missing (make userspace): tests that need it will fail" >&2
+
+# ---- initramfs ---------------------------------------------------------
+build_initramfs() {
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,run,tmp,vm/tests,vm/modules}
+	ln -s usr/lib "$root/lib"
+	ln -s usr/lib64 "$root/lib64"
+	mkdir -p "$root/var"
+	ln -s /run "$root/var/run"
+	mknod -m 600 "$root/dev/console" c 5 1
+	mknod -m 666 "$root/dev/null" c 1 3
+
+	# Real tools, at their own paths, with the libraries ldd lists. Busybox
+	# supplies the rest; no busybox link shadows a real tool.
+	local tools="ip nft socat jq timeout setpriv unshare nsenter tc trafgen"
+	# Each is reachable as /usr/bin/NAME and /usr/sbin/NAME.
+	local t p
+	for t in $tools; do
+		p=$(command -v "$t") || die "$t not installed (scripts/deps.sh)"
+		install -m 755 "$p" "$root/usr/bin/$t"
+		ln -s "../bin/$t" "$root/usr/sbin/$t"
+		copy_libs "$p"
+	done
+	if [ -x "$ctl" ]; then
+		install -m 755 "$ctl" "$root/usr/bin/op25bctl"
+		ln -s ../bin/op25bctl "$root/usr/sbin/op25bctl"
+		copy_libs "$ctl"
+	fi
+	install -m 755 /bin/busybox "$root/bin/busybox"
+	for t in $(/bin/busybox --list); do
+		[ "$t" = busybox ] && continue
+		[ -e "$root/usr/bin/$t" ] || [ -e "$root/usr/sbin/$t" ] && continue
+		ln -s busybox "$root/bin/$t"
+	done
+
+	# Kernel modules: veth and the reject helpers, plus what op25b.ko
+	# depends on, each after its own dependencies (modules.dep order).
+	: >"$root/vm/modules.list"
+	if [ -f "$KMODDIR/modules.dep" ]; then
+		local want="veth nf_reject_ipv4 nf_reject_ipv6"
+		if [ -f "$ko" ]; then
+			want="$want $(modinfo -F depends "$ko" | tr ',' ' ')"
+		fi
+		local m
+		for m in $want; do
+			mod_with_deps "$m"
+		done | awk '!seen[$0]++' | while read -r rp; do
+			cp "$KMODDIR/$rp" "$root/vm/modules/"
+			echo "${rp##*/}" >>"$root/vm/modules.list"
+		done
+	fi
+	[ -f "$ko" ] && cp "$ko" "$root/vm/op25b.ko"
+
+	install -m 755 "$here/init" "$root/init"
+	cp "$here/lib.sh" "$root/vm/"
+	[ -f "$here/demo.sh" ] && cp "$here/demo.sh" "$root/vm/"
+	cp "$here"/tests/[0-9]*.sh "$root/vm/tests/" 2>/dev/null
+	{
+		echo "MODE=$mode"
+		echo "TESTS='${tests[*]}'"
+		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
+		echo "VERBOSE=$verbose"
+	} >"$root/vm/run.conf"
+	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+	echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$root/etc/passwd"
+	echo "root:x:0:" >"$root/etc/group"
+	echo "nogroup:x:65534:" >>"$root/etc/group"
+
+	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out/initramfs.cpio" ||
+		die "cpio failed"
+}
+
+# copy_libs BINARY: the shared libraries ldd lists, at the same paths
+copy_libs() {
+	local l
+	for l in $(ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
+	done
+}
+
+# mod_with_deps NAME: module paths (relative to KMODDIR), dependencies first
+mod_with_deps() {
+	local line path deps d
+	line=$(grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$KMODDIR/modules.dep" | head -n 1)
+	if [ -z "$line" ]; then
+		# built in, or unknown: the kernel has it or insmod of op25b will say
+		grep -qE "/$1\.ko" "$KMODDIR/modules.builtin" 2>/dev/null ||
+			echo "vm: warning: module $1 not found in $KMODDIR" >&2
+		return
+	fi
+	path=${line%%:*}
+	deps=${line#*:}
+	# modules.dep lists dependencies nearest first: load them in reverse
+	for d in $(echo $deps | tr ' ' '\n' | tac); do
+		echo "$d"
+	done
+	echo "$path"
+}
+
+mkdir -p "$out"
+build_initramfs
+
+# ---- boot ----------------------------------------------------------------
+n_tests=${#tests[@]}
+[ "$mode" = demo ] && n_tests=3
+VM_TIMEOUT=${VM_TIMEOUT:-$((60 + 90 * n_tests))}
+console=$out/console.log
+results=$out/results.log
+: >"$console"
+: >"$results"
+
+timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -smp 2 -m 1G -nographic -nic none -no-reboot \
+	-monitor none -serial "file:$console" -serial "file:$results" \
+	-kernel "$KERNEL" -initrd "$out/initramfs.cpio" \
+	-append "console=ttyS0 init=/init rdinit=/init panic=-1" \
+	</dev/null >"$out/qemu.log" 2>&1 &
+qpid=$!
+
+# ---- results ---------------------------------------------------------------
+declare -A seen=()
+passed=0
+failed=0
+done_marker=0
+cur=
+
+report() {
+	local line=${1%$'\r'}
+	if [ "$mode" = demo ]; then
+		case $line in
+		"@@OP25B DONE "*) done_marker=1; demo_rc=${line##* } ;;
+		"@@OP25B "*) ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+		return
+	fi
+	case $line in
+	"ok "*|"FAIL "*)
+		set -- $line
+		cur=$2
+		seen[$2]=1
+		if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+		printf '%s\n' "$line"
+		;;
+	"@@OP25B DONE"*) done_marker=1 ;;
+	"@@OP25B "*) ;;
+	"# "*) printf '    %s\n' "${line#\# }" ;;
+	*) printf '    # %s\n' "$line" ;;
+	esac
+}
+
+demo_rc=1
+# tail follows the results port live and ends when QEMU does
+while IFS= read -r line || [ -n "$line" ]; do
+	report "$line"
+done < <(tail -n +1 -F --pid="$qpid" "$results" 2>/dev/null)
+wait "$qpid"
+qrc=$?
+
+why=
+if [ "$done_marker" != 1 ]; then
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		why="VM timed out after ${VM_TIMEOUT}s"
+	else
+		why="VM stopped before the end (qemu exit $qrc)"
+	fi
+	echo "vm: $why; last console lines ($console):"
+	tail -n 25 "$console" | tr -d '\r' | sed 's/^/    /'
+fi
+
+if [ "$mode" = demo ]; then
+	[ "$done_marker" = 1 ] && exit "$demo_rc"
+	exit 1
+fi
+
+for t in "${tests[@]}" dmesg-clean; do
+	if [ -z "${seen[$t]:-}" ]; then
+		echo "FAIL $t (never reported: ${why:-no result})"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$done_marker" = 1 ]
