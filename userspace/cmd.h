@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The subcommands of op25bctl and what they share. A handler gets its
+ * arguments already counted against the command table (op25bctl.c), parses
+ * them all, and only then opens the backend.
+ */
+#ifndef OP25BCTL_CMD_H
+#define OP25BCTL_CMD_H
+
+#include "backend.h"
+#include "output.h"
+
+/* Exit status */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the operation failed */
+	EXIT_USAGE = 2,		/* nothing was attempted */
+};
+
+struct cmd_ctx;
+
+struct command {
+	const char *name;
+	int (*run)(const struct cmd_ctx *ctx, int argc, char **argv);
+	const char *args;	/* synopsis of the arguments, e.g. "ADDR[/PLEN]" */
+	int min_args;
+	int max_args;
+	const char *summary;	/* one line */
+	const char *details;	/* more lines for "help COMMAND", or NULL */
+};
+
+struct cmd_ctx {
+	const struct command *cmd;
+	enum output_format fmt;
+	const struct backend_ops *backend;
+};
+
+int cmd_allow(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_remove(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_list(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_flush(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_stats(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_reset(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_status(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_action(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_enable(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_disable(const struct cmd_ctx *ctx, int argc, char **argv);
+
+/* "op25bctl: CMD ARG: why" on stderr; EXIT_USAGE. */
+int cmd_bad_arg(const struct cmd_ctx *ctx, const char *arg, const char *why);
+
+/* Open ctx's backend into b: 0, or EXIT_FAIL once the failure is told. */
+int cmd_open(const struct cmd_ctx *ctx, struct backend *b);
+
+/*
+ * Close b and turn ret (0 or -errno of the latest operation) into an exit
+ * status, telling a failure as "op25bctl: WHAT: REASON[: detail]". WHAT is
+ * the command, with arg if not NULL; REASON is reason if not NULL, else
+ * derived from the error.
+ */
+int cmd_finish(const struct cmd_ctx *ctx, struct backend *b, int ret,
+	       const char *arg, const char *reason);
+
+/* Open the backend, run op, close: the exit status. */
+int cmd_call(const struct cmd_ctx *ctx, int (*op)(struct backend *b));
+
+#endif /* OP25BCTL_CMD_H */
