@@ -30,6 +30,12 @@ V4_INET=203.0.113.25 V6_INET=2001:db8:25::25
 V4_GW_INET=203.0.113.1 V6_GW_INET=2001:db8:25::1
 V4_GW_CLIENT=10.1.0.1 V6_GW_CLIENT=fd00:1::1
 
+# fam 4|6: sets INET, CLIENT, MTA, GW_INET, GW_CLIENT for that family
+fam() {
+	eval "INET=\$V$1_INET CLIENT=\$V$1_CLIENT MTA=\$V$1_MTA" \
+		"GW_INET=\$V$1_GW_INET GW_CLIENT=\$V$1_GW_CLIENT"
+}
+
 # ---- reporting -----------------------------------------------------------
 
 log() { echo "# $*"; }
@@ -93,7 +99,7 @@ ctl() {
 		shift 2
 	fi
 	[ -x "$CTL" ] || fail "op25bctl is not in the VM (build it: make userspace)"
-	CTL_OUT=$(on "$_ns" "$CTL" "$@" 2>&1)
+	CTL_OUT=$(on "$_ns" "$CTL" "$@" 2>&1 </dev/null)
 	CTL_RC=$?
 }
 
@@ -279,7 +285,7 @@ connect() {
 	while read -r _d _t _rest; do
 		case $_rest in
 		*"opening connection to"*) _start=$_t ;;
-		*"starting data transfer loop"* | *"connect("*) [ -n "$_start" ] && {
+		*"starting data transfer loop"* | *"connect("* | *"E connecting to"*) [ -n "$_start" ] && {
 			_ms_of "$_start"
 			_a=$MS
 			_ms_of "$_t"
@@ -300,10 +306,19 @@ _ms_of() {
 	_r=${1#*:}
 	_m=${_r%%:*}
 	_s=${_r#*:}
-	_u=${_s#*.}000000
+	_u=${_s#*.}000
 	_s=${_s%%.*}
 	_u=${_u%"${_u#???}"}
-	MS=$(((${_h#0} * 3600 + ${_m#0} * 60 + ${_s#0}) * 1000 + ${_u#0}))
+	MS=$((($(_dec "$_h") * 3600 + $(_dec "$_m") * 60 + $(_dec "$_s")) * 1000 + $(_dec "$_u")))
+}
+
+# _dec DIGITS: DIGITS without leading zeros (not octal to the shell)
+_dec() {
+	_x=$1
+	while :; do
+		case $_x in 0?*) _x=${_x#0} ;; *) break ;; esac
+	done
+	echo "$_x"
 }
 
 # expect NS ADDR PORT RESULT [MAXSECONDS [TIMEOUT [SRC]]]: connect must give
@@ -321,4 +336,65 @@ $CONN_OUT"
 			fail "$_what: $CONN_RESULT but connect() took $CONN_MS ms, want at most $5 s"
 	fi
 	log "$_what: $CONN_RESULT (connect ${CONN_MS:-?} ms, $CONN_SECS s in all)"
+}
+
+# ---- long-lived connections ----------------------------------------------------
+
+# session_open FD NS ADDR PORT: a TCP connection from NS that stays open,
+# fed through shell descriptor FD (5..9); what comes back is collected in
+# $TMPDIR/s$FD.out. The connection must come up (a line is echoed).
+session_open() {
+	_f=$TMPDIR/s$1
+	rm -f "$_f.in"
+	mkfifo "$_f.in"
+	: >"$_f.out"
+	_a=$3
+	case $_a in *:*) _a="[$_a]" ;; esac
+	on "$2" /usr/bin/socat -t 2 -T 300 - "TCP:$_a:$4,connect-timeout=3" \
+		<"$_f.in" >"$_f.out" 2>"$_f.err" &
+	eval "exec $1>\"\$_f.in\""
+	# a write to a session that died must fail the test, not kill the shell
+	trap '' PIPE
+	session_send "$1" "open $2 -> $3 port $4"
+}
+
+# session_send FD LINE: LINE goes out on the session and must come back
+session_send() {
+	_f=$TMPDIR/s$1
+	eval "echo \"\$2\" >&$1" 2>/dev/null
+	_n=0
+	while :; do
+		while read -r _l; do
+			[ "$_l" = "$2" ] && {
+				log "session $1: '$2' echoed"
+				return 0
+			}
+		done <"$_f.out"
+		_n=$((_n + 1))
+		[ "$_n" -gt 50 ] &&
+			fail "session $1: '$2' not echoed within 5 s (socat: $(cat "$_f.err"))"
+		sleep 0.1
+	done
+}
+
+# session_close FD
+session_close() { eval "exec $1>&-"; }
+
+# ---- inspecting packets --------------------------------------------------------
+
+# snmp NS COUNTER: a counter of NS's /proc/net/snmp, named like
+# "Ip:ReasmReqds", or of /proc/net/snmp6, named like "Ip6ReasmReqds"
+snmp() {
+	on "$1" awk -v f="$2" '
+		FILENAME ~ /snmp6$/ { if ($1 == f) v = $2; next }
+		seen[$1]++ { for (i = 2; i <= NF; i++) if ($1 name[$1, i] == f) v = $i; next }
+		{ for (i = 2; i <= NF; i++) name[$1, i] = $i }
+		END { print v + 0 }' /proc/net/snmp /proc/net/snmp6
+}
+
+# dmesg_clean: no kernel report since the test began
+dmesg_clean() {
+	_bad=$(dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|RCU|lockdep|Call Trace|segfault|refcount_t|unregister_netdevice: waiting')
+	[ -z "$_bad" ] || fail "kernel log: $_bad"
+	log "kernel log clean"
 }
