@@ -1,0 +1,81 @@
+#!/bin/sh
+# Tiny-fragment evasion: a first fragment (offset 0, more fragments) whose
+# TCP header stops after the ports carries no readable flags; to port 25 it
+# must be treated as a SYN: denied (it never reaches inet) and counted. The
+# same fragment to port 587, and a later fragment, pass untouched. Frames
+# are crafted with trafgen in the client netns. IPv4 and IPv6.
+. /vm/lib.sh
+setup
+
+# learn the neighbours (the gateway's MAC is fixed: 02:00:00:00:01:01)
+expect client $V4_INET 587 ok
+expect client $V6_INET 587 ok
+
+ETH='0x02, 0x00, 0x00, 0x00, 0x01, 0x01,  0x02, 0x00, 0x00, 0x00, 0x01, 0x02'
+# frag4 DPORT FRAGOFF: IPv4, MF set, 8 bytes of TCP: ports and sequence number
+frag4() {
+	cat >"$TMPDIR/f.cfg" <<-EOT
+	{
+	  $ETH, 0x08, 0x00,
+	  0x45, 0x00, 0x00, 28, 0x4f, 0x32, $((0x20 | ($2 >> 8))), $(($2 & 255)), 64, 6, csumip(14, 33),
+	  10, 1, 0, 2,  203, 0, 113, 25,
+	  0x9c, 0x41, $(($1 >> 8)), $(($1 & 255)),  0x00, 0x00, 0x00, 0x01
+	}
+	EOT
+	send_cfg
+}
+# frag6 DPORT: IPv6 with a fragment header (offset 0, M set), 8 bytes of TCP
+frag6() {
+	cat >"$TMPDIR/f.cfg" <<-EOT
+	{
+	  $ETH, 0x86, 0xdd,
+	  0x60, 0x00, 0x00, 0x00,  0x00, 16, 44, 64,
+	  0xfd, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
+	  0x20, 0x01, 0x0d, 0xb8, 0x00, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25,
+	  6, 0, 0x00, 0x01,  0x00, 0x00, 0x4f, 0x32,
+	  0x9c, 0x41, $(($1 >> 8)), $(($1 & 255)),  0x00, 0x00, 0x00, 0x01
+	}
+	EOT
+	send_cfg
+}
+send_cfg() {
+	on client /usr/bin/timeout -k 1 10 /usr/sbin/trafgen --dev eth0 --in "$TMPDIR/f.cfg" \
+		--num 1 --cpus 1 \
+		--no-sock-mem --notouch-irq --no-cpu-stats >"$TMPDIR/trafgen.out" 2>&1 ||
+		fail "trafgen: $(cat "$TMPDIR/trafgen.out")"
+	sleep 0.3
+}
+
+# control: a tiny first fragment to 587 is forwarded and not inspected
+r4=$(snmp inet Ip:ReasmReqds)
+frag4 587 0
+assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 1)) "IPv4 tiny fragment to 587 reached inet (ReasmReqds)"
+r6=$(snmp inet Ip6ReasmReqds)
+frag6 587
+assert_eq "$(snmp inet Ip6ReasmReqds)" $((r6 + 1)) "IPv6 tiny fragment to 587 reached inet (Ip6ReasmReqds)"
+jq_check "$(stats_json)" '.totals.inspected == 0' "not inspected"
+
+# a later fragment (offset 8) has no TCP header at all: passes
+frag4 25 1
+assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 2)) "IPv4 non-first fragment reached inet"
+jq_check "$(stats_json)" '.totals.inspected == 0' "not inspected"
+
+# the tiny first fragment to port 25: denied and counted
+frag4 25 0
+assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 2)) "IPv4 tiny fragment to 25 did not reach inet"
+frag6 25
+assert_eq "$(snmp inet Ip6ReasmReqds)" $((r6 + 1)) "IPv6 tiny fragment to 25 did not reach inet"
+
+js=$(stats_json)
+log "stats: $js"
+jq_check "$js" '[.sources[] | select(.source == "10.1.0.2") | [.denied, .last_destination, .last_port]] == [[1, "203.0.113.25", 25]]' \
+	"10.1.0.2: 1 denied, to 203.0.113.25 port 25"
+jq_check "$js" '[.sources[] | select(.source == "fd00:1::2") | [.denied, .last_destination, .last_port]] == [[1, "2001:db8:25::25", 25]]' \
+	"fd00:1::2: 1 denied, to 2001:db8:25::25 port 25"
+jq_check "$js" '.totals == {"inspected": 2, "allowed": 0, "denied": 2, "untracked": 0}' "totals: 2 inspected, 2 denied"
+
+# an allowlisted source's tiny fragment passes
+op25bctl allow 10.1.0.2
+frag4 25 0
+assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 3)) "IPv4 tiny fragment from an allowed source reached inet"
+jq_check "$(stats_json)" '.totals.allowed == 1' "counted as allowed"
