@@ -11,7 +11,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all module userspace unit vm check demo deps clean
+.PHONY: all module userspace unit vm check demo deps lint clean
 
 all: module userspace
 
@@ -38,6 +38,29 @@ check: deps
 demo: deps
 	$(MAKE) all
 	tests/vm/run.sh --demo
+
+# checkpatch.pl comes from Debian's linux-source-6.1, unpacked once.
+KSRC_TAR := $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+CHECKPATCH := build/ksrc/scripts/checkpatch.pl
+KFILES := $(wildcard kmod/*.[ch]) include/uapi/linux/op25b.h
+
+$(CHECKPATCH):
+	@test -n "$(KSRC_TAR)" || { echo "lint: install linux-source-6.1" >&2; exit 1; }
+	mkdir -p build/ksrc
+	tar -xJf $(KSRC_TAR) -C build/ksrc --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+
+lint: $(CHECKPATCH)
+	perl $(CHECKPATCH) --strict --no-tree --quiet -f $(KFILES)
+	touch $(filter %.c,$(KFILES))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
+		grep -v "directive in macro's argument list" | tee build/lint.log
+	! grep -E "warning|error" build/lint.log
+	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace CC=clang
+	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
