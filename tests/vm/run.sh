@@ -29,6 +29,8 @@
 #                             /lib/modules/<release>; absent = all built in)
 #   VM_TIMEOUT=seconds        hard limit for the whole VM run
 #   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 120)
+#   OP25B_KO=, OP25BCTL=      the module and op25bctl to test (default: the
+#                             ones built in the repository)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,8 +71,8 @@ if [ "$mode" = tests ] && [ ${#tests[@]} -eq 0 ]; then
 fi
 
 # ---- which kernel ------------------------------------------------------
-ko=$top/op25b.ko
-ctl=$top/userspace/op25bctl
+ko=${OP25B_KO:-$top/op25b.ko}
+ctl=${OP25BCTL:-$top/userspace/op25bctl}
 rel=
 if [ -f "$ko" ]; then
 	rel=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
