@@ -28,7 +28,7 @@
 #   KMODDIR=/lib/modules/...  where the kernel's own modules are (default:
 #                             /lib/modules/<release>; absent = all built in)
 #   VM_TIMEOUT=seconds        hard limit for the whole VM run
-#   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 120)
+#   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 90)
 #   OP25B_KO=, OP25BCTL=      the module and op25bctl to test (default: the
 #                             ones built in the repository)
 set -u
@@ -101,8 +101,9 @@ build_initramfs() {
 	ln -s usr/lib64 "$root/lib64"
 	mkdir -p "$root/var"
 	ln -s /run "$root/var/run"
-	mknod -m 600 "$root/dev/console" c 5 1
-	mknod -m 666 "$root/dev/null" c 1 3
+	# The kernel opens /dev/console before /init runs; without root to make
+	# the node, /init reopens it once devtmpfs is mounted.
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 
 	# Real tools, at their own paths, with the libraries ldd lists. Busybox
 	# supplies the rest; no busybox link shadows a real tool.
@@ -152,7 +153,7 @@ build_initramfs() {
 	{
 		echo "MODE=$mode"
 		echo "TESTS='${tests[*]}'"
-		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
+		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-90}"
 		echo "VERBOSE=$verbose"
 	} >"$root/vm/run.conf"
 	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
@@ -197,7 +198,7 @@ build_initramfs
 # ---- boot ----------------------------------------------------------------
 n_tests=${#tests[@]}
 [ "$mode" = demo ] && n_tests=3
-VM_TIMEOUT=${VM_TIMEOUT:-$((60 + 90 * n_tests))}
+VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 30 * n_tests))}
 console=$out/console.log
 results=$out/results.log
 : >"$console"
@@ -260,6 +261,10 @@ if [ "$done_marker" != 1 ]; then
 	fi
 	echo "vm: $why; last console lines ($console):"
 	tail -n 25 "$console" | tr -d '\r' | sed 's/^/    /'
+	if [ -s "$out/qemu.log" ]; then
+		echo "vm: qemu said:"
+		sed 's/^/    /' "$out/qemu.log"
+	fi
 fi
 
 if [ "$mode" = demo ]; then

@@ -2,7 +2,8 @@
 # op25b only judges SYNs: connections that are established keep passing data
 # whatever happens to the policy afterwards (remove, flush, action drop), and
 # so do connections opened before the module was loaded. Adding entries does
-# not disturb them either. IPv4 and IPv6.
+# not disturb them either, nor being allowlisted and de-allowlisted.
+# IPv4 and IPv6.
 . /vm/lib.sh
 setup
 
@@ -42,5 +43,12 @@ expect client $V4_INET 25 refused 0.5
 expect client $V6_INET 25 refused 0.5
 session_send 7 "after insmod, v4"
 session_send 8 "after insmod, v6"
+op25bctl allow 10.1.0.2
+op25bctl allow fd00:1::2
+session_send 7 "after allow, v4"
+session_send 8 "after allow, v6"
+op25bctl flush
+session_send 7 "after flush, v4"
+session_send 8 "after flush, v6"
 session_close 7
 session_close 8

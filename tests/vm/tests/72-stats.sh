@@ -23,6 +23,7 @@ jq_check "$js" '[.sources[] | [.source, .denied]] == [["10.1.0.3", 3], ["10.1.0.
 jq_check "$js" '.totals == {"inspected": 6, "allowed": 0, "denied": 6, "untracked": 2}' \
 	"6 denied, 2 of them untracked"
 check_totals "$js"
+jq_check "$(status_json)" '.sources == 2 and .sources_max == 2' "status: 2 of max 2 sources"
 txt=$(op25bctl stats)
 printf '%s\n' "$txt" | sed 's/^/#   /'
 case $txt in *10.1.0.3*10.1.0.2*) ;; *) fail "text stats: 10.1.0.3 (3 denied) not before 10.1.0.2" ;; esac

@@ -8,6 +8,7 @@ op25bctl allow 10.0.0.5
 op25bctl allow fd00::5
 op25bctl allow 10.1.0.0/28
 before=$(list_json)
+jq_check "$(status_json)" '.allow_entries == 3 and .allow_max == 3' "status: 3 of max 3 entries"
 ctl_expect 1 allow 192.0.2.1
 ctl_expect 1 allow 2001:db8::/32
 assert_eq "$(list_json)" "$before" "list -j unchanged when full"
