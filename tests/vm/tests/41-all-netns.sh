@@ -1,5 +1,6 @@
 #!/bin/sh
 # Loaded with all_netns=1, op25b filters in a netns from its creation.
+# The gateway's own netns can be disabled and enabled again too.
 . /vm/lib.sh
 setup all_netns=1
 
@@ -24,3 +25,13 @@ jq_check "$(status_json a)" '.enabled == true' "new netns: enabled from creation
 expect a 192.0.2.2 25 refused 0.5
 op25bctl -n a disable
 expect a 192.0.2.2 25 ok
+
+# the gateway itself
+op25bctl disable
+jq_check "$(status_json)" '.enabled == false' "gateway: disabled"
+expect client $V4_INET 25 ok
+expect gw $V6_INET 25 ok
+op25bctl enable
+jq_check "$(status_json)" '.enabled == true' "gateway: enabled"
+expect client $V4_INET 25 refused 0.5
+expect gw $V6_INET 25 refused 0.5
