@@ -1,5 +1,6 @@
 #!/bin/sh
-# Loaded with all_netns=1, op25b filters in a netns from its creation.
+# Loaded with all_netns=1, op25b filters in every netns, from its creation
+# for new ones.
 # The gateway's own netns can be disabled and enabled again too.
 . /vm/lib.sh
 setup all_netns=1
@@ -25,6 +26,11 @@ jq_check "$(status_json a)" '.enabled == true' "new netns: enabled from creation
 expect a 192.0.2.2 25 refused 0.5
 op25bctl -n a disable
 expect a 192.0.2.2 25 ok
+
+# namespaces that existed before the module loaded: every netns
+jq_check "$(status_json client)" '.enabled == true' "client (older than the module): enabled"
+expect client $V4_INET 25 refused 0.5
+op25bctl -n client disable
 
 # the gateway itself
 op25bctl disable
