@@ -107,7 +107,7 @@ build_initramfs() {
 
 	# Real tools, at their own paths, with the libraries ldd lists. Busybox
 	# supplies the rest; no busybox link shadows a real tool.
-	local tools="ip nft socat jq timeout setpriv unshare nsenter tc trafgen"
+	local tools="ip nft socat jq timeout setpriv unshare trafgen"
 	# Each is reachable as /usr/bin/NAME and /usr/sbin/NAME.
 	local t p
 	for t in $tools; do
