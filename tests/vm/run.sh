@@ -47,7 +47,7 @@ for a in "$@"; do
 	case $a in
 	--demo) mode=demo ;;
 	-v|--verbose) verbose=1 ;;
-	-h|--help) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	-*) die "unknown option $a" ;;
 	*) sel+=("$a") ;;
 	esac
