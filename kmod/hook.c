@@ -21,73 +21,108 @@
 
 #include "op25b.h"
 
+enum parse_result {
+	PARSE_PASS,	/* nothing for op25b: not TCP, or not judgeable */
+	PARSE_INSPECT,	/* a TCP segment: see pkt */
+	PARSE_DROP,	/* a fragment that can only be an attack */
+};
+
 /*
  * The TCP header up to and including the flags byte. A first fragment
- * that carries the ports but not the flags is treated as a SYN: splitting
- * the header across fragments must not let a SYN past (RFC 1858).
+ * that carries the ports but not the flags is treated as a SYN, so that
+ * splitting the header across fragments cannot let a SYN past (RFC 1858).
+ * A first fragment without even the ports breaks RFC 7112; it may still
+ * be a SYN to a blocked port for a lenient receiver, so it is judged as one
+ * to an unknown port (0).
  */
-static bool parse_tcp(const struct sk_buff *skb, unsigned int thoff,
-		      struct op25b_pkt *pkt)
+static enum parse_result parse_tcp(const struct sk_buff *skb,
+				   unsigned int thoff, bool fragment,
+				   struct op25b_pkt *pkt)
 {
 	u8 buf[offsetof(struct tcphdr, window)];
-	const u8 *th;
 	const __be16 *ports;
-	u8 flags;
+	const u8 *th;
 
 	th = skb_header_pointer(skb, thoff, sizeof(buf), buf);
 	if (th) {
-		flags = th[offsetof(struct tcphdr, window) - 1];
+		u8 flags = th[offsetof(struct tcphdr, window) - 1];
+
 		pkt->dport = ((const __be16 *)th)[1];
+		pkt->port_unknown = false;
 		pkt->syn = (flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
-		return true;
+		return PARSE_INSPECT;
 	}
 	ports = skb_header_pointer(skb, thoff, 2 * sizeof(__be16), buf);
-	if (!ports)
-		return false;
-	pkt->dport = ports[1];
+	if (!ports && !fragment)
+		return PARSE_PASS;	/* a runt no receiver takes for a SYN */
+	pkt->dport = ports ? ports[1] : 0;
+	pkt->port_unknown = !ports;
 	pkt->syn = true;
-	return true;
+	return PARSE_INSPECT;
 }
 
-static bool parse_ipv4(const struct sk_buff *skb, struct op25b_pkt *pkt)
+/*
+ * A TCP fragment at offset 8 can only rewrite the flags of a first fragment
+ * already judged, since no real stack sends a first fragment that short
+ * (RFC 1858, section 3.2).
+ */
+static enum parse_result parse_later_fragment(int proto, unsigned int offset)
+{
+	return proto == IPPROTO_TCP && offset == 8 ? PARSE_DROP : PARSE_PASS;
+}
+
+static enum parse_result parse_ipv4(const struct sk_buff *skb,
+				    struct op25b_pkt *pkt)
 {
 	const struct iphdr *iph;
 	struct iphdr _iph;
+	u16 frag;
 
 	iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph),
 				 &_iph);
-	/* Later fragments carry no TCP header to judge: the first one does. */
-	if (!iph || iph->protocol != IPPROTO_TCP || iph->ihl < 5 ||
-	    iph->frag_off & htons(IP_OFFSET))
-		return false;
+	if (!iph || iph->protocol != IPPROTO_TCP || iph->ihl < 5)
+		return PARSE_PASS;
+	frag = ntohs(iph->frag_off);
+	if (frag & IP_OFFSET)
+		return parse_later_fragment(iph->protocol,
+					    (frag & IP_OFFSET) * 8);
 	pkt->family = AF_INET;
 	pkt->saddr = (union nf_inet_addr){ .ip = iph->saddr };
 	pkt->daddr = (union nf_inet_addr){ .ip = iph->daddr };
-	return parse_tcp(skb, skb_network_offset(skb) + iph->ihl * 4, pkt);
+	return parse_tcp(skb, skb_network_offset(skb) + iph->ihl * 4,
+			 frag & IP_MF, pkt);
 }
 
-static bool parse_ipv6(const struct sk_buff *skb, struct op25b_pkt *pkt)
+static enum parse_result parse_ipv6(struct sk_buff *skb,
+				    struct op25b_pkt *pkt)
 {
-	const struct ipv6hdr *ip6h;
-	struct ipv6hdr _ip6h;
-	__be16 frag_off;
-	u8 nexthdr;
-	int thoff;
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff = 0;
+	unsigned short fragoff;
+	int proto, flags = 0;
+	bool fragment;
 
-	ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h),
-				  &_ip6h);
-	if (!ip6h)
-		return false;
-	nexthdr = ip6h->nexthdr;
-	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(_ip6h),
-				 &nexthdr, &frag_off);
-	if (thoff < 0 || nexthdr != IPPROTO_TCP ||
-	    frag_off & htons(~0x7))
-		return false;
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
+	fragment = flags & IP6_FH_F_FRAG;
+	if (fragoff)
+		return parse_later_fragment(proto, fragoff);
+	if (proto != IPPROTO_TCP && !(proto == -EBADMSG && fragment))
+		return PARSE_PASS;
+
 	pkt->family = AF_INET6;
 	pkt->saddr.in6 = ip6h->saddr;
 	pkt->daddr.in6 = ip6h->daddr;
-	return parse_tcp(skb, thoff, pkt);
+	/*
+	 * A first fragment whose header chain ends before the upper-layer
+	 * header breaks RFC 8200 and may hide a TCP SYN: judge it as one.
+	 */
+	if (proto == -EBADMSG) {
+		pkt->dport = 0;
+		pkt->port_unknown = true;
+		pkt->syn = true;
+		return PARSE_INSPECT;
+	}
+	return parse_tcp(skb, thoff, fragment, pkt);
 }
 
 static bool port_blocked(const struct op25b_policy *policy, __be16 port)
@@ -125,21 +160,23 @@ static unsigned int op25b_hook(void *priv, struct sk_buff *skb,
 	const struct op25b_policy *policy;
 	struct op25b_stats *stats;
 	struct op25b_pkt pkt;
+	enum parse_result res;
 	struct op25b_net *pn;
-	bool ok;
 
 	/* A local MTA on 127.0.0.1, or the gateway's own addresses. */
 	if (state->out && state->out->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
 
-	ok = state->pf == NFPROTO_IPV4 ? parse_ipv4(skb, &pkt) :
-					 parse_ipv6(skb, &pkt);
-	if (!ok || !pkt.syn)
+	res = state->pf == NFPROTO_IPV4 ? parse_ipv4(skb, &pkt) :
+					  parse_ipv6(skb, &pkt);
+	if (res == PARSE_DROP)
+		return NF_DROP;
+	if (res == PARSE_PASS || !pkt.syn)
 		return NF_ACCEPT;
 
 	pn = op25b_pernet(state->net);
 	policy = rcu_dereference(pn->policy);
-	if (!port_blocked(policy, pkt.dport))
+	if (!pkt.port_unknown && !port_blocked(policy, pkt.dport))
 		return NF_ACCEPT;
 
 	stats = rcu_dereference(pn->stats);

@@ -27,7 +27,7 @@ MODULE_PARM_DESC(max_sources,
 static bool all_netns;
 module_param(all_netns, bool, 0444);
 MODULE_PARM_DESC(all_netns,
-		 "Filter in every netns from its creation, not only the initial one (default 0)");
+		 "Filter in every netns, existing and new, not only the initial one (default 0)");
 
 static unsigned int op25b_net_id __read_mostly;
 

@@ -34,7 +34,8 @@ struct op25b_pkt {
 	union nf_inet_addr daddr;
 	__be16 dport;
 	u8 family;
-	bool syn;	/* SYN without ACK, or flags unreadable */
+	bool syn;		/* SYN without ACK, or flags unreadable */
+	bool port_unknown;	/* a first fragment without the ports */
 };
 
 /* allowlist.c: immutable prefix sets, shared between policies by refcount */

@@ -12,9 +12,9 @@
  *
  * op25b filters in the initial netns from the moment the module loads. In
  * any other netns (containers, test hosts) it filters only once enabled
- * there (OP25B_A_ENABLED), or from creation when the module is loaded with
- * all_netns=1: a netns that never asked for it sees no change, just as it
- * starts with an empty nftables ruleset.
+ * there (OP25B_A_ENABLED), or in every netns, existing and new, when the
+ * module is loaded with all_netns=1: a netns that never asked for it sees
+ * no change, just as it starts with an empty nftables ruleset.
  *
  * Permissions: every command, including the ones that only read, requires
  * CAP_NET_ADMIN in the user namespace that owns the socket's netns

@@ -24,6 +24,22 @@ frag4() {
 	EOT
 	send_cfg
 }
+# frag6_noports: IPv6 first fragment whose header chain (fragment header,
+# destination options) ends before the TCP header: RFC 8200 forbids it, a
+# lenient receiver may still take it for a SYN
+frag6_noports() {
+	cat >"$TMPDIR/f.cfg" <<-EOT
+	{
+	  $ETH, 0x86, 0xdd,
+	  0x60, 0x00, 0x00, 0x00,  0x00, 16, 44, 64,
+	  0xfd, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
+	  0x20, 0x01, 0x0d, 0xb8, 0x00, 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25,
+	  60, 0, 0x00, 0x01,  0x00, 0x00, 0x4f, 0x33,
+	  6, 0, 0x01, 0x04, 0, 0, 0, 0
+	}
+	EOT
+	send_cfg
+}
 # frag6 DPORT: IPv6 with a fragment header (offset 0, M set), 8 bytes of TCP
 frag6() {
 	cat >"$TMPDIR/f.cfg" <<-EOT
@@ -55,9 +71,13 @@ frag6 587
 assert_eq "$(snmp inet Ip6ReasmReqds)" $((r6 + 1)) "IPv6 tiny fragment to 587 reached inet (Ip6ReasmReqds)"
 jq_check "$(stats_json)" '.totals.inspected == 0' "not inspected"
 
-# a later fragment (offset 8) has no TCP header at all: passes
-frag4 25 1
+# a later fragment (offset 16) has no TCP header at all: passes
+frag4 25 2
 assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 2)) "IPv4 non-first fragment reached inet"
+# a TCP fragment at offset 8 could only rewrite the flags of a first
+# fragment already judged (RFC 1858 3.2): dropped, and not a SYN to count
+frag4 25 1
+assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 2)) "IPv4 TCP fragment at offset 8 dropped"
 jq_check "$(stats_json)" '.totals.inspected == 0' "not inspected"
 
 # the tiny first fragment to port 25: denied and counted
@@ -79,3 +99,10 @@ op25bctl allow 10.1.0.2
 frag4 25 0
 assert_eq "$(snmp inet Ip:ReasmReqds)" $((r4 + 3)) "IPv4 tiny fragment from an allowed source reached inet"
 jq_check "$(stats_json)" '.totals.allowed == 1' "counted as allowed"
+
+# IPv6 first fragment without the TCP header: denied, port unknown (0)
+r6=$(snmp inet Ip6ReasmReqds)
+frag6_noports
+assert_eq "$(snmp inet Ip6ReasmReqds)" "$r6" "IPv6 first fragment without TCP header did not reach inet"
+jq_check "$(stats_json)" '[.sources[] | select(.source == "fd00:1::2") | [.denied, .last_port]] == [[2, 0]]' \
+	"fd00:1::2: counted, last_port 0 (unknown)"
