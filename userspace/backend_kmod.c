@@ -33,7 +33,7 @@
 #define DUMP_TRIES	5
 
 /* More than the largest attribute type of any set parsed here. */
-#define TB_SIZE		16
+#define TB_SIZE		32
 _Static_assert(OP25B_A_MAX < TB_SIZE && OP25B_PREFIX_A_MAX < TB_SIZE &&
 	       OP25B_SOURCE_A_MAX < TB_SIZE && OP25B_TOTALS_A_MAX < TB_SIZE &&
 	       CTRL_ATTR_FAMILY_ID < TB_SIZE && NLMSGERR_ATTR_MSG < TB_SIZE,
