@@ -20,6 +20,7 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "op25b.h"
@@ -38,6 +39,7 @@ struct op25b_set {
 	u8 ntables[2];		/* [0] IPv4, [1] IPv6 */
 	struct op25b_ptable *tables[2];
 	struct op25b_prefix *entries;
+	char **comments;	/* parallel to entries; NULL if none has one */
 	u32 *slots;		/* backing store of every table's slots */
 };
 
@@ -86,8 +88,20 @@ static int prefix_cmp(const void *a, const void *b)
 	return x->plen - y->plen;
 }
 
+static void comments_free(char **comments, u32 n)
+{
+	u32 i;
+
+	if (!comments)
+		return;
+	for (i = 0; i < n; i++)
+		kfree(comments[i]);
+	kvfree(comments);
+}
+
 static void set_free(struct op25b_set *set)
 {
+	comments_free(set->comments, set->n);
 	kfree(set->tables[0]);
 	kfree(set->tables[1]);
 	kvfree(set->slots);
@@ -168,18 +182,24 @@ out:
 	return err;
 }
 
-/* Takes ownership of @entries, which must be sorted and free of duplicates. */
-static struct op25b_set *set_build(struct op25b_prefix *entries, u32 n)
+/*
+ * Takes ownership of @entries, which must be sorted and free of duplicates,
+ * and of @comments (may be NULL).
+ */
+static struct op25b_set *set_build(struct op25b_prefix *entries,
+				   char **comments, u32 n)
 {
 	struct op25b_set *set;
 
 	set = kzalloc(sizeof(*set), GFP_KERNEL);
 	if (!set) {
 		kvfree(entries);
+		comments_free(comments, n);
 		return NULL;
 	}
 	refcount_set(&set->ref, 1);
 	set->entries = entries;
+	set->comments = comments;
 	set->n = n;
 	if (set_index(set)) {
 		set_free(set);
@@ -190,7 +210,7 @@ static struct op25b_set *set_build(struct op25b_prefix *entries, u32 n)
 
 struct op25b_set *op25b_set_new_empty(void)
 {
-	return set_build(NULL, 0);
+	return set_build(NULL, NULL, 0);
 }
 
 void op25b_set_get(struct op25b_set *set)
@@ -214,6 +234,16 @@ const struct op25b_prefix *op25b_set_entry(const struct op25b_set *set, u32 i)
 	return i < set->n ? &set->entries[i] : NULL;
 }
 
+const char *op25b_set_comment(const struct op25b_set *set, u32 i)
+{
+	return set->comments && i < set->n ? set->comments[i] : NULL;
+}
+
+static bool comment_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /* Index of the first entry not below @p. */
 static u32 set_lower_bound(const struct op25b_set *set,
 			   const struct op25b_prefix *p)
@@ -231,51 +261,188 @@ static u32 set_lower_bound(const struct op25b_set *set,
 	return lo;
 }
 
+/*
+ * Copy @set's comments into a new array of @n, leaving out entry @skip and
+ * leaving a hole at @hole (either may be U32_MAX: none).
+ */
+static char **comments_copy(const struct op25b_set *set, u32 n, u32 skip,
+			    u32 hole)
+{
+	char **c;
+	u32 i, j;
+
+	c = kvcalloc(n, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	for (i = 0, j = 0; i < set->n; i++, j++) {
+		if (i == skip) {
+			j--;
+			continue;
+		}
+		if (j == hole)
+			j++;
+		if (!set->comments || !set->comments[i])
+			continue;
+		c[j] = kstrdup(set->comments[i], GFP_KERNEL);
+		if (!c[j]) {
+			comments_free(c, n);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 /**
  * op25b_set_change - build a copy of @set with @p added or removed
  * @set: the current set
  * @p: a prefix with no bits set past its length
+ * @comment: kept with @p when adding (may be NULL)
  * @add: add @p if true, remove it if false
  * @max: most entries the new set may hold
- * @out: the new set, or NULL when nothing changes (adding a present entry)
+ * @out: the new set, or NULL when nothing changes (adding a present entry
+ *	 with the same comment)
  *
  * Return: 0, -ENOENT when removing an absent entry, -ENOSPC when the set is
  * full, -ENOMEM.
  */
 int op25b_set_change(const struct op25b_set *set,
-		     const struct op25b_prefix *p, bool add, u32 max,
-		     struct op25b_set **out)
+		     const struct op25b_prefix *p, const char *comment,
+		     bool add, u32 max, struct op25b_set **out)
 {
 	struct op25b_prefix *entries = NULL;
 	u32 pos = set_lower_bound(set, p);
 	bool present = pos < set->n && !prefix_cmp(&set->entries[pos], p);
+	char **comments = NULL;
 	u32 n = set->n;
 
 	*out = NULL;
-	if (add && present)
+	if (add && present && comment_eq(comment, op25b_set_comment(set, pos)))
 		return 0;
 	if (!add && !present)
 		return -ENOENT;
-	if (add && n >= max)
+	if (add && !present && n >= max)
 		return -ENOSPC;
 
-	n = add ? n + 1 : n - 1;
-	if (n) {
-		entries = kvmalloc_array(n, sizeof(*entries), GFP_KERNEL);
-		if (!entries)
-			return -ENOMEM;
-		memcpy(entries, set->entries, pos * sizeof(*entries));
+	if (add && !present)
+		n++;
+	else if (!add)
+		n--;
+	if (!n)
+		return (*out = set_build(NULL, NULL, 0)) ? 0 : -ENOMEM;
+
+	entries = kvmalloc_array(n, sizeof(*entries), GFP_KERNEL);
+	if (!entries)
+		return -ENOMEM;
+	memcpy(entries, set->entries, pos * sizeof(*entries));
+	if (add && !present) {
+		entries[pos] = *p;
+		memcpy(entries + pos + 1, set->entries + pos,
+		       (set->n - pos) * sizeof(*entries));
+	} else {
+		memcpy(entries + pos, set->entries + pos + !add,
+		       (n - pos) * sizeof(*entries));
+	}
+
+	if (set->comments || (add && comment)) {
+		comments = comments_copy(set, n, add ? U32_MAX : pos,
+					 add && !present ? pos : U32_MAX);
+		if (!comments)
+			goto nomem;
 		if (add) {
-			entries[pos] = *p;
-			memcpy(entries + pos + 1, set->entries + pos,
-			       (set->n - pos) * sizeof(*entries));
-		} else {
-			memcpy(entries + pos, set->entries + pos + 1,
-			       (set->n - pos - 1) * sizeof(*entries));
+			kfree(comments[pos]);
+			comments[pos] = comment ? kstrdup(comment, GFP_KERNEL) :
+						  NULL;
+			if (comment && !comments[pos])
+				goto nomem;
 		}
 	}
-	*out = set_build(entries, n);
+	*out = set_build(entries, comments, n);
 	return *out ? 0 : -ENOMEM;
+
+nomem:
+	comments_free(comments, n);
+	kvfree(entries);
+	return -ENOMEM;
+}
+
+struct loaded {
+	struct op25b_prefix p;
+	char *comment;
+	u32 idx;
+};
+
+/* By prefix, then by position in the input: the last of equals wins. */
+static int loaded_cmp(const void *a, const void *b)
+{
+	const struct loaded *x = a, *y = b;
+	int r = prefix_cmp(&x->p, &y->p);
+
+	return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/**
+ * op25b_set_from - build a set from an unsorted array
+ * @in: prefixes, each with no bits set past its length
+ * @comments: parallel to @in, or NULL; the strings are taken over (set to
+ *	      NULL in @comments) whether or not this succeeds
+ * @n: entries in @in
+ *
+ * A prefix given more than once is kept once, as given last.
+ * Return: the set, or NULL when memory is short.
+ */
+struct op25b_set *op25b_set_from(const struct op25b_prefix *in,
+				 char **comments, u32 n)
+{
+	struct op25b_prefix *entries = NULL;
+	char **c = NULL;
+	struct loaded *l;
+	u32 i, m = 0;
+
+	l = kvmalloc_array(n, sizeof(*l), GFP_KERNEL);
+	for (i = 0; i < n; i++) {
+		char *comment = comments ? comments[i] : NULL;
+
+		if (comments)
+			comments[i] = NULL;
+		if (!l) {
+			kfree(comment);
+			continue;
+		}
+		l[i] = (struct loaded){ .p = in[i], .comment = comment, .idx = i };
+	}
+	if (!l && n)
+		return NULL;
+	sort(l, n, sizeof(*l), loaded_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (m && !prefix_cmp(&l[m - 1].p, &l[i].p)) {
+			kfree(l[m - 1].comment);
+			l[m - 1].comment = l[i].comment;
+			continue;
+		}
+		l[m++] = l[i];
+	}
+	entries = kvmalloc_array(m, sizeof(*entries), GFP_KERNEL);
+	if (comments)
+		c = kvcalloc(m, sizeof(*c), GFP_KERNEL);
+	if ((!entries && m) || (comments && !c && m))
+		goto out;
+	for (i = 0; i < m; i++) {
+		entries[i] = l[i].p;
+		if (c) {
+			c[i] = l[i].comment;
+			l[i].comment = NULL;
+		}
+	}
+	kvfree(l);
+	return set_build(entries, c, m);
+
+out:
+	for (i = 0; l && i < m; i++)
+		kfree(l[i].comment);
+	kvfree(l);
+	kvfree(entries);
+	kvfree(c);
+	return NULL;
 }
 
 /* Packet path: called under rcu_read_lock(). */

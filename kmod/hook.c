@@ -47,6 +47,7 @@ static enum parse_result parse_tcp(const struct sk_buff *skb,
 	if (th) {
 		u8 flags = th[offsetof(struct tcphdr, window) - 1];
 
+		pkt->sport = ((const __be16 *)th)[0];
 		pkt->dport = ((const __be16 *)th)[1];
 		pkt->port_unknown = false;
 		pkt->syn = (flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
@@ -55,6 +56,7 @@ static enum parse_result parse_tcp(const struct sk_buff *skb,
 	ports = skb_header_pointer(skb, thoff, 2 * sizeof(__be16), buf);
 	if (!ports && !fragment)
 		return PARSE_PASS;	/* a runt no receiver takes for a SYN */
+	pkt->sport = ports ? ports[0] : 0;
 	pkt->dport = ports ? ports[1] : 0;
 	pkt->port_unknown = !ports;
 	pkt->syn = true;
@@ -117,6 +119,7 @@ static enum parse_result parse_ipv6(struct sk_buff *skb,
 	 * header breaks RFC 8200 and may hide a TCP SYN: judge it as one.
 	 */
 	if (proto == -EBADMSG) {
+		pkt->sport = 0;
 		pkt->dport = 0;
 		pkt->port_unknown = true;
 		pkt->syn = true;
@@ -154,14 +157,28 @@ static unsigned int deny(struct sk_buff *skb,
 	return NF_DROP;
 }
 
+/*
+ * Inside the source scope: the scope is empty (everything is), or matches.
+ * Outside it, op25b only audits: the staged rollout's pilot segment.
+ */
+static bool in_scope(const struct op25b_policy *policy,
+		     const struct op25b_pkt *pkt)
+{
+	const struct op25b_set *scope = policy->lists[OP25B_LIST_SCOPE];
+
+	return !op25b_set_size(scope) ||
+	       op25b_set_match(scope, pkt->family, &pkt->saddr);
+}
+
 static unsigned int op25b_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	const struct op25b_policy *policy;
 	struct op25b_stats *stats;
-	struct op25b_pkt pkt;
 	enum parse_result res;
+	struct op25b_pkt pkt;
 	struct op25b_net *pn;
+	bool audit, new_source;
 
 	/* A local MTA on 127.0.0.1, or the gateway's own addresses. */
 	if (state->out && state->out->flags & IFF_LOOPBACK)
@@ -180,12 +197,21 @@ static unsigned int op25b_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	stats = rcu_dereference(pn->stats);
-	if (op25b_set_match(policy->allow, pkt.family, &pkt.saddr)) {
-		op25b_stats_allowed(stats);
+	if (op25b_set_match(policy->lists[OP25B_LIST_EXEMPT], pkt.family,
+			    &pkt.daddr)) {
+		op25b_stats_passed(stats, true);
 		return NF_ACCEPT;
 	}
-	op25b_stats_denied(stats, &pkt);
-	return deny(skb, state, policy->action);
+	if (op25b_set_match(policy->lists[OP25B_LIST_ALLOW], pkt.family,
+			    &pkt.saddr)) {
+		op25b_stats_passed(stats, false);
+		return NF_ACCEPT;
+	}
+
+	audit = policy->mode == OP25B_MODE_AUDIT || !in_scope(policy, &pkt);
+	new_source = op25b_stats_judged(stats, &pkt, audit);
+	op25b_report(pn, &pkt, state, audit, new_source);
+	return audit ? NF_ACCEPT : deny(skb, state, policy->action);
 }
 
 static const struct nf_hook_ops op25b_ops[] = {

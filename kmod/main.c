@@ -4,8 +4,11 @@
  *
  * Module setup: parameters, per-netns state, registration order.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -23,6 +26,12 @@ unsigned int op25b_max_sources = 65536;
 module_param_named(max_sources, op25b_max_sources, uint, 0444);
 MODULE_PARM_DESC(max_sources,
 		 "Most denied sources tracked per netns; more are counted as untracked (default 65536)");
+
+static char *mode = "enforce";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "enforce or audit: the mode of every netns at first (default enforce)");
+
+u8 op25b_default_mode;
 
 static bool all_netns;
 module_param(all_netns, bool, 0444);
@@ -46,6 +55,9 @@ static int __net_init op25b_net_init(struct net *net)
 	if (!stats)
 		return -ENOMEM;
 	RCU_INIT_POINTER(pn->stats, stats);
+	op25b_budget_init(&pn->log_budget);
+	op25b_budget_init(&pn->event_budget);
+	atomic64_set(&pn->events_suppressed, 0);
 	err = op25b_policy_init(pn);
 	if (err)
 		goto err_stats;
@@ -103,8 +115,14 @@ static int __init op25b_init(void)
 	int err;
 
 	if (op25b_max_allow > OP25B_LIMIT || op25b_max_sources > OP25B_LIMIT) {
-		pr_err("op25b: max_allow and max_sources may be %lu at most\n",
+		pr_err("max_allow and max_sources may be %lu at most\n",
 		       OP25B_LIMIT);
+		return -EINVAL;
+	}
+	if (sysfs_streq(mode, "audit")) {
+		op25b_default_mode = OP25B_MODE_AUDIT;
+	} else if (!sysfs_streq(mode, "enforce")) {
+		pr_err("mode must be enforce or audit, not '%s'\n", mode);
 		return -EINVAL;
 	}
 	err = op25b_sources_init();
@@ -119,7 +137,7 @@ static int __init op25b_init(void)
 	err = op25b_genl_init();
 	if (err)
 		goto err_pernet;
-	pr_info("op25b: " OP25B_VERSION " loaded\n");
+	pr_info(OP25B_VERSION " loaded, mode %s\n", mode);
 	return 0;
 
 err_pernet:

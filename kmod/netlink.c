@@ -17,11 +17,23 @@ static const struct nla_policy op25b_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
 	[OP25B_PREFIX_A_ADDR]	= { .type = NLA_BINARY,
 				    .len = sizeof(struct in6_addr) },
 	[OP25B_PREFIX_A_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[OP25B_PREFIX_A_LIST]	= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
+	[OP25B_PREFIX_A_COMMENT] = { .type = NLA_NUL_STRING,
+				     .len = OP25B_COMMENT_MAX },
 };
 
 static const struct nla_policy op25b_config_policy[OP25B_A_MAX + 1] = {
 	[OP25B_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, OP25B_ACTION_MAX),
 	[OP25B_A_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[OP25B_A_MODE]		= NLA_POLICY_MAX(NLA_U8, OP25B_MODE_MAX),
+	[OP25B_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+static const struct nla_policy op25b_load_policy[OP25B_A_MAX + 1] = {
+	[OP25B_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, OP25B_ACTION_MAX),
+	[OP25B_A_MODE]		= NLA_POLICY_MAX(NLA_U8, OP25B_MODE_MAX),
+	[OP25B_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_prefix_policy),
 };
 
 static const struct nla_policy op25b_prefix_cmd_policy[OP25B_A_MAX + 1] = {
@@ -68,16 +80,28 @@ static bool prefix_masked(const struct op25b_prefix *p)
 	return true;
 }
 
-static int parse_prefix(const struct nlattr *nest, struct op25b_prefix *p,
+/* A prefix, the list it names (allow if none) and its comment (or NULL). */
+struct parsed_prefix {
+	struct op25b_prefix p;
+	u8 list;
+	const char *comment;
+};
+
+static int parse_prefix(const struct nlattr *nest, struct parsed_prefix *pp,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[OP25B_PREFIX_A_MAX + 1];
+	struct op25b_prefix *p = &pp->p;
 	int err, len;
 
 	err = nla_parse_nested(tb, OP25B_PREFIX_A_MAX, nest,
 			       op25b_prefix_policy, extack);
 	if (err)
 		return err;
+	pp->list = tb[OP25B_PREFIX_A_LIST] ?
+		   nla_get_u8(tb[OP25B_PREFIX_A_LIST]) : OP25B_LIST_ALLOW;
+	pp->comment = tb[OP25B_PREFIX_A_COMMENT] ?
+		      nla_data(tb[OP25B_PREFIX_A_COMMENT]) : NULL;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_FAMILY) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_ADDR) ||
 	    NL_REQ_ATTR_CHECK(extack, nest, tb, OP25B_PREFIX_A_PLEN))
@@ -111,6 +135,43 @@ static int parse_prefix(const struct nlattr *nest, struct op25b_prefix *p,
 	return 0;
 }
 
+/*
+ * The repeated OP25B_A_PORT attributes of a request: 1 to OP25B_MAX_PORTS
+ * distinct ports. Return: how many, 0 if none, or an error.
+ */
+static int parse_ports(struct genl_info *info, u16 *ports)
+{
+	const struct nlattr *a;
+	int rem, n = 0, i;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		u16 port;
+
+		if (nla_type(a) != OP25B_A_PORT)
+			continue;
+		port = nla_get_u16(a);
+		if (n == OP25B_MAX_PORTS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "too many ports");
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++) {
+			if (ports[i] == port) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "port given twice");
+				return -EINVAL;
+			}
+		}
+		ports[n++] = port;
+	}
+	return n;
+}
+
+static u8 list_attr(struct nlattr **attrs)
+{
+	return attrs && attrs[OP25B_A_LIST] ?
+	       nla_get_u8(attrs[OP25B_A_LIST]) : OP25B_LIST_ALLOW;
+}
+
 static int put_totals(struct sk_buff *skb, const struct op25b_stats *stats)
 {
 	struct op25b_totals t;
@@ -121,7 +182,12 @@ static int put_totals(struct sk_buff *skb, const struct op25b_stats *stats)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, OP25B_TOTALS_A_INSPECTED,
-			      t.allowed + t.denied, OP25B_TOTALS_A_PAD) ||
+			      t.exempt + t.allowed + t.audited + t.denied,
+			      OP25B_TOTALS_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_EXEMPT, t.exempt,
+			      OP25B_TOTALS_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_AUDITED, t.audited,
+			      OP25B_TOTALS_A_PAD) ||
 	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_ALLOWED, t.allowed,
 			      OP25B_TOTALS_A_PAD) ||
 	    nla_put_u64_64bit(skb, OP25B_TOTALS_A_DENIED, t.denied,
@@ -145,9 +211,14 @@ static int fill_status(struct sk_buff *skb, struct op25b_net *pn)
 					  lockdep_is_held(&op25b_lock));
 	if (nla_put_string(skb, OP25B_A_VERSION, OP25B_VERSION) ||
 	    nla_put_u8(skb, OP25B_A_ENABLED, pn->hooked) ||
+	    nla_put_u8(skb, OP25B_A_MODE, policy->mode) ||
 	    nla_put_u8(skb, OP25B_A_ACTION, policy->action) ||
 	    nla_put_u32(skb, OP25B_A_ALLOW_ENTRIES,
-			op25b_set_size(policy->allow)) ||
+			op25b_set_size(policy->lists[OP25B_LIST_ALLOW])) ||
+	    nla_put_u32(skb, OP25B_A_SCOPE_ENTRIES,
+			op25b_set_size(policy->lists[OP25B_LIST_SCOPE])) ||
+	    nla_put_u32(skb, OP25B_A_EXEMPT_ENTRIES,
+			op25b_set_size(policy->lists[OP25B_LIST_EXEMPT])) ||
 	    nla_put_u32(skb, OP25B_A_ALLOW_MAX, op25b_max_allow) ||
 	    nla_put_u32(skb, OP25B_A_SOURCES, op25b_stats_nsources(stats)) ||
 	    nla_put_u32(skb, OP25B_A_SOURCES_MAX, op25b_max_sources))
@@ -192,21 +263,33 @@ static int op25b_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct op25b_net *pn = op25b_pernet(net);
 	struct op25b_policy *policy = NULL;
-	int err = 0;
+	u16 ports[OP25B_MAX_PORTS] = {};
+	int nports, err = 0;
 
-	if (!attrs[OP25B_A_ACTION] && !attrs[OP25B_A_ENABLED]) {
+	nports = parse_ports(info, ports);
+	if (nports < 0)
+		return nports;
+	if (!attrs[OP25B_A_ACTION] && !attrs[OP25B_A_MODE] && !nports &&
+	    !attrs[OP25B_A_ENABLED]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
 
 	mutex_lock(&op25b_lock);
-	if (attrs[OP25B_A_ACTION]) {
+	if (attrs[OP25B_A_ACTION] || attrs[OP25B_A_MODE] || nports) {
 		policy = op25b_policy_dup(op25b_policy_locked(pn));
 		if (!policy) {
 			err = -ENOMEM;
 			goto out;
 		}
-		policy->action = nla_get_u8(attrs[OP25B_A_ACTION]);
+		if (attrs[OP25B_A_ACTION])
+			policy->action = nla_get_u8(attrs[OP25B_A_ACTION]);
+		if (attrs[OP25B_A_MODE])
+			policy->mode = nla_get_u8(attrs[OP25B_A_MODE]);
+		if (nports) {
+			policy->nports = nports;
+			memcpy(policy->ports, ports, sizeof(ports));
+		}
 	}
 	/* Registering can fail, so it goes before anything is published. */
 	if (attrs[OP25B_A_ENABLED]) {
@@ -234,22 +317,24 @@ static int op25b_nl_change_prefix(struct genl_info *info, bool add)
 {
 	struct op25b_net *pn = info_pernet(info);
 	struct op25b_policy *old, *policy;
+	u8 list = list_attr(info->attrs);
+	struct parsed_prefix pp;
 	struct op25b_set *set;
-	struct op25b_prefix p;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, OP25B_A_PREFIX))
 		return -EINVAL;
-	err = parse_prefix(info->attrs[OP25B_A_PREFIX], &p, info->extack);
+	err = parse_prefix(info->attrs[OP25B_A_PREFIX], &pp, info->extack);
 	if (err)
 		return err;
 
 	mutex_lock(&op25b_lock);
 	old = op25b_policy_locked(pn);
-	err = op25b_set_change(old->allow, &p, add, op25b_max_allow, &set);
+	err = op25b_set_change(old->lists[list], &pp.p, pp.comment, add,
+			       op25b_max_allow, &set);
 	if (err == -ENOSPC)
 		NL_SET_ERR_MSG(info->extack,
-			       "allowlist is full (module parameter max_allow)");
+			       "list is full (module parameter max_allow)");
 	if (err || !set)
 		goto out;
 	policy = op25b_policy_dup(old);
@@ -258,8 +343,8 @@ static int op25b_nl_change_prefix(struct genl_info *info, bool add)
 		err = -ENOMEM;
 		goto out;
 	}
-	op25b_set_put(policy->allow);
-	policy->allow = set;
+	op25b_set_put(policy->lists[list]);
+	policy->lists[list] = set;
 	op25b_policy_publish(pn, policy);
 out:
 	mutex_unlock(&op25b_lock);
@@ -279,6 +364,7 @@ static int op25b_nl_del_prefix(struct sk_buff *skb, struct genl_info *info)
 static int op25b_nl_flush_prefixes(struct sk_buff *skb, struct genl_info *info)
 {
 	struct op25b_net *pn = info_pernet(info);
+	u8 list = list_attr(info->attrs);
 	struct op25b_policy *policy;
 	struct op25b_set *empty;
 	int err = -ENOMEM;
@@ -289,8 +375,8 @@ static int op25b_nl_flush_prefixes(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&op25b_lock);
 	policy = op25b_policy_dup(op25b_policy_locked(pn));
 	if (policy) {
-		op25b_set_put(policy->allow);
-		policy->allow = empty;
+		op25b_set_put(policy->lists[list]);
+		policy->lists[list] = empty;
 		op25b_policy_publish(pn, policy);
 		err = 0;
 	}
@@ -311,9 +397,11 @@ static int op25b_nl_prefixes_start(struct netlink_callback *cb)
 	struct prefix_dump *ctx = (struct prefix_dump *)cb->ctx;
 	struct op25b_net *pn = cb_pernet(cb);
 
+	u8 list = list_attr(genl_dumpit_info(cb)->attrs);
+
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	mutex_lock(&op25b_lock);
-	ctx->set = op25b_policy_locked(pn)->allow;
+	ctx->set = op25b_policy_locked(pn)->lists[list];
 	op25b_set_get(ctx->set);
 	mutex_unlock(&op25b_lock);
 	ctx->next = 0;
@@ -328,7 +416,8 @@ static int op25b_nl_prefixes_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int fill_prefix(struct sk_buff *skb, const struct op25b_prefix *p)
+static int fill_prefix(struct sk_buff *skb, const struct op25b_prefix *p,
+		       const char *comment)
 {
 	struct nlattr *nest;
 
@@ -337,7 +426,8 @@ static int fill_prefix(struct sk_buff *skb, const struct op25b_prefix *p)
 		return -EMSGSIZE;
 	if (nla_put_u16(skb, OP25B_PREFIX_A_FAMILY, p->family) ||
 	    put_addr(skb, OP25B_PREFIX_A_ADDR, p->family, &p->addr) ||
-	    nla_put_u8(skb, OP25B_PREFIX_A_PLEN, p->plen)) {
+	    nla_put_u8(skb, OP25B_PREFIX_A_PLEN, p->plen) ||
+	    (comment && nla_put_string(skb, OP25B_PREFIX_A_COMMENT, comment))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -363,7 +453,7 @@ static int op25b_nl_prefixes_dump(struct sk_buff *skb,
 
 		if (!hdr)
 			break;
-		if (fill_prefix(skb, p)) {
+		if (fill_prefix(skb, p, op25b_set_comment(ctx->set, ctx->next))) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -422,6 +512,8 @@ static int fill_source(const struct op25b_source_info *s, void *arg)
 	    put_addr(skb, OP25B_SOURCE_A_ADDR, s->family, &s->addr) ||
 	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_DENIED, s->denied,
 			      OP25B_SOURCE_A_PAD) ||
+	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_AUDITED, s->audited,
+			      OP25B_SOURCE_A_PAD) ||
 	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_FIRST_SEEN, s->first_seen,
 			      OP25B_SOURCE_A_PAD) ||
 	    nla_put_u64_64bit(skb, OP25B_SOURCE_A_LAST_SEEN, s->last_seen,
@@ -462,6 +554,185 @@ static int op25b_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	synchronize_rcu();
 	op25b_stats_put(old);
 	return 0;
+}
+
+/* What OP25B_CMD_LOAD collects for one list before building its set. */
+struct load_list {
+	struct op25b_prefix *prefixes;
+	char **comments;
+	u32 n;
+};
+
+static void load_lists_free(struct load_list *l)
+{
+	u32 i;
+	int k;
+
+	for (k = 0; k <= OP25B_LIST_MAX; k++) {
+		for (i = 0; l[k].comments && i < l[k].n; i++)
+			kfree(l[k].comments[i]);
+		kvfree(l[k].comments);
+		kvfree(l[k].prefixes);
+	}
+}
+
+/* Two passes over the prefixes: count and check, then copy. */
+static int load_collect(struct genl_info *info, struct load_list *l)
+{
+	u32 count[OP25B_LIST_MAX + 1] = {};
+	struct parsed_prefix pp;
+	const struct nlattr *a;
+	int rem, k, err;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != OP25B_A_PREFIX)
+			continue;
+		err = parse_prefix(a, &pp, info->extack);
+		if (err)
+			return err;
+		if (++count[pp.list] > op25b_max_allow) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "list is full (module parameter max_allow)");
+			return -ENOSPC;
+		}
+	}
+	for (k = 0; k <= OP25B_LIST_MAX; k++) {
+		l[k].prefixes = kvmalloc_array(count[k], sizeof(*l[k].prefixes),
+					       GFP_KERNEL);
+		l[k].comments = kvcalloc(count[k], sizeof(*l[k].comments),
+					 GFP_KERNEL);
+		if (count[k] && (!l[k].prefixes || !l[k].comments))
+			return -ENOMEM;
+	}
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct load_list *to;
+
+		if (nla_type(a) != OP25B_A_PREFIX)
+			continue;
+		parse_prefix(a, &pp, NULL);
+		to = &l[pp.list];
+		to->prefixes[to->n] = pp.p;
+		if (pp.comment) {
+			to->comments[to->n] = kstrdup(pp.comment, GFP_KERNEL);
+			if (!to->comments[to->n])
+				return -ENOMEM;
+		}
+		to->n++;
+	}
+	/* A set keeps no comment array for a list without comments. */
+	for (k = 0; k <= OP25B_LIST_MAX; k++) {
+		u32 i = 0;
+
+		while (i < l[k].n && !l[k].comments[i])
+			i++;
+		if (i == l[k].n) {
+			kvfree(l[k].comments);
+			l[k].comments = NULL;
+		}
+	}
+	return 0;
+}
+
+static int op25b_nl_load(struct sk_buff *skb, struct genl_info *info)
+{
+	struct load_list l[OP25B_LIST_MAX + 1] = {};
+	struct op25b_net *pn = info_pernet(info);
+	struct op25b_policy *policy = NULL;
+	u16 ports[OP25B_MAX_PORTS] = {};
+	int nports, k, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, OP25B_A_MODE) ||
+	    GENL_REQ_ATTR_CHECK(info, OP25B_A_ACTION))
+		return -EINVAL;
+	nports = parse_ports(info, ports);
+	if (nports <= 0) {
+		if (!nports)
+			NL_SET_ERR_MSG(info->extack, "no port given");
+		return nports ? nports : -EINVAL;
+	}
+	err = load_collect(info, l);
+	if (err)
+		goto out;
+
+	err = -ENOMEM;
+	policy = op25b_policy_new(nla_get_u8(info->attrs[OP25B_A_MODE]));
+	if (!policy)
+		goto out;
+	policy->action = nla_get_u8(info->attrs[OP25B_A_ACTION]);
+	policy->nports = nports;
+	memcpy(policy->ports, ports, sizeof(ports));
+	for (k = 0; k <= OP25B_LIST_MAX; k++) {
+		struct op25b_set *set;
+
+		set = op25b_set_from(l[k].prefixes, l[k].comments, l[k].n);
+		if (!set)
+			goto out;
+		op25b_set_put(policy->lists[k]);
+		policy->lists[k] = set;
+	}
+
+	mutex_lock(&op25b_lock);
+	op25b_policy_publish(pn, policy);
+	mutex_unlock(&op25b_lock);
+	policy = NULL;
+	err = 0;
+out:
+	op25b_policy_free(policy);
+	load_lists_free(l);
+	return err;
+}
+
+static const struct genl_multicast_group op25b_mcgrps[] = {
+	{ .name = OP25B_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+bool op25b_nl_listened(struct net *net)
+{
+	return genl_has_listeners(&op25b_family, net, 0);
+}
+
+/* Packet path: one OP25B_CMD_EVENT to the events group. */
+int op25b_nl_event(struct net *net, const struct op25b_pkt *pkt,
+		   const struct nf_hook_state *state, bool audited,
+		   u64 suppressed)
+{
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &op25b_family, 0, OP25B_CMD_EVENT);
+	if (!hdr)
+		goto err;
+	nest = nla_nest_start(skb, OP25B_A_EVENT);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, OP25B_EVENT_A_TIME,
+			      ktime_get_real_ns(), OP25B_EVENT_A_PAD) ||
+	    nla_put_u8(skb, OP25B_EVENT_A_VERDICT,
+		       audited ? OP25B_VERDICT_AUDITED : OP25B_VERDICT_DENIED) ||
+	    nla_put_u16(skb, OP25B_EVENT_A_FAMILY, pkt->family) ||
+	    put_addr(skb, OP25B_EVENT_A_SADDR, pkt->family, &pkt->saddr) ||
+	    put_addr(skb, OP25B_EVENT_A_DADDR, pkt->family, &pkt->daddr) ||
+	    nla_put_u16(skb, OP25B_EVENT_A_SPORT, ntohs(pkt->sport)) ||
+	    nla_put_u16(skb, OP25B_EVENT_A_DPORT, ntohs(pkt->dport)) ||
+	    nla_put_u8(skb, OP25B_EVENT_A_HOOK, state->hook) ||
+	    (state->out &&
+	     nla_put_string(skb, OP25B_EVENT_A_OUTDEV, state->out->name)))
+		goto err;
+	nla_nest_end(skb, nest);
+	if (suppressed &&
+	    nla_put_u64_64bit(skb, OP25B_A_EVENTS_SUPPRESSED, suppressed,
+			      OP25B_A_PAD))
+		goto err;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&op25b_family, net, skb, 0, 0, GFP_ATOMIC);
+	return 0;
+
+err:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
 }
 
 /* Every command, reads included, needs CAP_NET_ADMIN over the netns. */
@@ -520,6 +791,13 @@ static const struct genl_ops op25b_genl_ops[] = {
 		.flags	= GENL_UNS_ADMIN_PERM,
 		.doit	= op25b_nl_reset_stats,
 	},
+	{
+		.cmd	= OP25B_CMD_LOAD,
+		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= op25b_nl_load,
+		.policy	= op25b_load_policy,
+		.maxattr = OP25B_A_MAX,
+	},
 };
 
 static struct genl_family op25b_family __ro_after_init = {
@@ -530,6 +808,8 @@ static struct genl_family op25b_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= op25b_genl_ops,
 	.n_ops		= ARRAY_SIZE(op25b_genl_ops),
+	.mcgrps		= op25b_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(op25b_mcgrps),
 };
 
 int __init op25b_genl_init(void)

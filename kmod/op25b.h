@@ -32,6 +32,7 @@ struct op25b_prefix {
 struct op25b_pkt {
 	union nf_inet_addr saddr;	/* unused words are zero */
 	union nf_inet_addr daddr;
+	__be16 sport;
 	__be16 dport;
 	u8 family;
 	bool syn;		/* SYN without ACK, or flags unreadable */
@@ -47,15 +48,19 @@ void op25b_set_put(struct op25b_set *set);
 u32 op25b_set_size(const struct op25b_set *set);
 const struct op25b_prefix *op25b_set_entry(const struct op25b_set *set,
 					   u32 i);
+const char *op25b_set_comment(const struct op25b_set *set, u32 i);
 int op25b_set_change(const struct op25b_set *set,
-		     const struct op25b_prefix *p, bool add, u32 max,
-		     struct op25b_set **out);
+		     const struct op25b_prefix *p, const char *comment,
+		     bool add, u32 max, struct op25b_set **out);
+struct op25b_set *op25b_set_from(const struct op25b_prefix *in,
+				 char **comments, u32 n);
 bool op25b_set_match(const struct op25b_set *set, u8 family,
 		     const union nf_inet_addr *addr);
 
 /* policy.c: copy-on-write per-netns policy */
 struct op25b_policy {
-	struct op25b_set *allow;
+	struct op25b_set *lists[OP25B_LIST_MAX + 1];	/* by enum op25b_list */
+	u8 mode;			/* enum op25b_mode */
 	u8 action;			/* enum op25b_action */
 	u8 nports;
 	u16 ports[OP25B_MAX_PORTS];	/* host order */
@@ -64,17 +69,28 @@ struct op25b_policy {
 
 struct op25b_stats;
 
+/* A lock-free "so many per second" budget; see report.c. */
+struct op25b_budget {
+	unsigned long window;		/* jiffies the current second began */
+	atomic_t used;
+};
+
 struct op25b_net {
 	struct op25b_policy __rcu *policy;
 	struct op25b_stats __rcu *stats;
 	bool hooked;			/* hooks registered in this netns */
+	struct op25b_budget log_budget;
+	struct op25b_budget event_budget;
+	atomic64_t events_suppressed;
 };
 
 extern struct mutex op25b_lock;
 extern unsigned int op25b_max_allow;
 extern unsigned int op25b_max_sources;
+extern u8 op25b_default_mode;
 
 struct op25b_net *op25b_pernet(const struct net *net);
+struct op25b_policy *op25b_policy_new(u8 mode);
 struct op25b_policy *op25b_policy_dup(const struct op25b_policy *old);
 void op25b_policy_free(struct op25b_policy *policy);
 void op25b_policy_publish(struct op25b_net *pn, struct op25b_policy *new);
@@ -91,7 +107,9 @@ static inline struct op25b_policy *op25b_policy_locked(struct op25b_net *pn)
 
 /* sources.c: per-CPU totals and the bounded per-source deny table */
 struct op25b_totals {
+	u64 exempt;
 	u64 allowed;
+	u64 audited;
 	u64 denied;
 	u64 untracked;
 };
@@ -101,6 +119,7 @@ struct op25b_source_info {
 	union nf_inet_addr addr;
 	union nf_inet_addr last_dst;
 	u64 denied;
+	u64 audited;
 	u64 first_seen;		/* ns since the epoch */
 	u64 last_seen;
 	u16 last_port;
@@ -110,9 +129,9 @@ struct op25b_source_info {
 struct op25b_stats *op25b_stats_new(u32 max_sources);
 void op25b_stats_get(struct op25b_stats *stats);
 void op25b_stats_put(struct op25b_stats *stats);
-void op25b_stats_allowed(struct op25b_stats *stats);
-void op25b_stats_denied(struct op25b_stats *stats,
-			const struct op25b_pkt *pkt);
+void op25b_stats_passed(struct op25b_stats *stats, bool exempt);
+bool op25b_stats_judged(struct op25b_stats *stats,
+			const struct op25b_pkt *pkt, bool audited);
 void op25b_stats_totals(const struct op25b_stats *stats,
 			struct op25b_totals *t);
 u32 op25b_stats_nsources(const struct op25b_stats *stats);
@@ -134,8 +153,18 @@ void op25b_sources_exit(void);
 int op25b_hooks_register(struct net *net);
 void op25b_hooks_unregister(struct net *net);
 
+/* report.c: kernel log lines and events for denied and audited SYNs */
+void op25b_budget_init(struct op25b_budget *b);
+void op25b_report(struct op25b_net *pn, const struct op25b_pkt *pkt,
+		  const struct nf_hook_state *state, bool audited,
+		  bool new_source);
+
 /* netlink.c */
 int op25b_genl_init(void);
 void op25b_genl_exit(void);
+bool op25b_nl_listened(struct net *net);
+int op25b_nl_event(struct net *net, const struct op25b_pkt *pkt,
+		   const struct nf_hook_state *state, bool audited,
+		   u64 suppressed);
 
 #endif /* _OP25B_H */

@@ -18,9 +18,12 @@ static struct workqueue_struct *op25b_wq;
 
 void op25b_policy_free(struct op25b_policy *policy)
 {
+	int i;
+
 	if (!policy)
 		return;
-	op25b_set_put(policy->allow);
+	for (i = 0; i <= OP25B_LIST_MAX; i++)
+		op25b_set_put(policy->lists[i]);
 	kfree(policy);
 }
 
@@ -34,10 +37,13 @@ struct op25b_policy *op25b_policy_dup(const struct op25b_policy *old)
 {
 	struct op25b_policy *p;
 
+	int i;
+
 	p = kmemdup(old, sizeof(*old), GFP_KERNEL);
 	if (!p)
 		return NULL;
-	op25b_set_get(p->allow);
+	for (i = 0; i <= OP25B_LIST_MAX; i++)
+		op25b_set_get(p->lists[i]);
 	return p;
 }
 
@@ -50,21 +56,35 @@ void op25b_policy_publish(struct op25b_net *pn, struct op25b_policy *new)
 	queue_rcu_work(op25b_wq, &old->free_work);
 }
 
-int op25b_policy_init(struct op25b_net *pn)
+/* A policy with the defaults: @mode, reject, port 25, empty lists. */
+struct op25b_policy *op25b_policy_new(u8 mode)
 {
 	struct op25b_policy *p;
+	int i;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
-		return -ENOMEM;
-	p->allow = op25b_set_new_empty();
-	if (!p->allow) {
-		kfree(p);
-		return -ENOMEM;
+		return NULL;
+	for (i = 0; i <= OP25B_LIST_MAX; i++) {
+		p->lists[i] = op25b_set_new_empty();
+		if (!p->lists[i]) {
+			op25b_policy_free(p);
+			return NULL;
+		}
 	}
+	p->mode = mode;
 	p->action = OP25B_ACTION_REJECT;
 	p->nports = 1;
 	p->ports[0] = 25;
+	return p;
+}
+
+int op25b_policy_init(struct op25b_net *pn)
+{
+	struct op25b_policy *p = op25b_policy_new(op25b_default_mode);
+
+	if (!p)
+		return -ENOMEM;
 	RCU_INIT_POINTER(pn->policy, p);
 	return 0;
 }

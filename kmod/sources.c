@@ -2,13 +2,13 @@
 /*
  * op25b: deny counters.
  *
- * Totals are per-CPU. Denied sources live in a hash table of fixed bucket
+ * Totals are per-CPU. Denied and audited sources live in a hash table of fixed bucket
  * count whose chains only ever grow at the head, by cmpxchg: the packet
  * path finds or adds its source without taking a lock, and an entry, once
  * published, stays until the whole table is retired (by a reset, or when
  * its netns goes). The number of entries is bounded by max_sources; past
- * it a source is still denied and counted as untracked, and nothing is
- * allocated.
+ * it a source is still denied (or audited) and counted as untracked, and
+ * nothing is allocated.
  *
  * A table is refcounted so that a multi-part netlink dump can keep walking
  * the table it started on after a reset has replaced it.
@@ -34,6 +34,7 @@ struct op25b_source {
 	unsigned long busy;		/* bit 0: an update is in progress */
 	seqcount_t seq;			/* guards the last_* fields */
 	atomic64_t denied;
+	atomic64_t audited;
 	u64 first_seen;
 	u64 last_seen;
 	union nf_inet_addr last_dst;
@@ -41,7 +42,9 @@ struct op25b_source {
 };
 
 struct op25b_pcpu_totals {
+	u64_stats_t exempt;
 	u64_stats_t allowed;
+	u64_stats_t audited;
 	u64_stats_t denied;
 	u64_stats_t untracked;
 	struct u64_stats_sync syncp;
@@ -145,7 +148,7 @@ static struct op25b_source *chain_find(struct op25b_source *e,
  */
 static struct op25b_source *source_get(struct op25b_stats *s,
 				       const struct op25b_pkt *p, u64 now,
-				       bool *added)
+				       bool audited, bool *added)
 {
 	struct op25b_source __rcu **head;
 	struct op25b_source *first, *old, *e;
@@ -166,7 +169,7 @@ static struct op25b_source *source_get(struct op25b_stats *s,
 	e->addr = p->saddr;
 	e->family = p->family;
 	seqcount_init(&e->seq);
-	atomic64_set(&e->denied, 1);
+	atomic64_set(audited ? &e->audited : &e->denied, 1);
 	e->first_seen = now;
 	e->last_seen = now;
 	e->last_dst = p->daddr;
@@ -211,20 +214,25 @@ static void source_touch(struct op25b_source *e, const struct op25b_pkt *p,
 	clear_bit_unlock(0, &e->busy);
 }
 
-void op25b_stats_allowed(struct op25b_stats *s)
+/* An exempt destination or an allowed source. */
+void op25b_stats_passed(struct op25b_stats *s, bool exempt)
 {
 	struct op25b_pcpu_totals *t;
 
 	local_bh_disable();
 	t = this_cpu_ptr(s->pcpu);
 	u64_stats_update_begin(&t->syncp);
-	u64_stats_inc(&t->allowed);
+	u64_stats_inc(exempt ? &t->exempt : &t->allowed);
 	u64_stats_update_end(&t->syncp);
 	local_bh_enable();
 }
 
-/* Packet path, under rcu_read_lock(). */
-void op25b_stats_denied(struct op25b_stats *s, const struct op25b_pkt *p)
+/*
+ * A denied or audited SYN, counted against its source. Packet path, under
+ * rcu_read_lock(). Return: true if the source is new to the table.
+ */
+bool op25b_stats_judged(struct op25b_stats *s, const struct op25b_pkt *p,
+			bool audited)
 {
 	u64 now = ktime_get_coarse_real_ns();
 	struct op25b_pcpu_totals *t;
@@ -236,18 +244,19 @@ void op25b_stats_denied(struct op25b_stats *s, const struct op25b_pkt *p)
 	 * CPU must not see the per-CPU totals or a record mid-update.
 	 */
 	local_bh_disable();
-	e = source_get(s, p, now, &added);
+	e = source_get(s, p, now, audited, &added);
 	if (e && !added) {
-		atomic64_inc(&e->denied);
+		atomic64_inc(audited ? &e->audited : &e->denied);
 		source_touch(e, p, now);
 	}
 	t = this_cpu_ptr(s->pcpu);
 	u64_stats_update_begin(&t->syncp);
-	u64_stats_inc(&t->denied);
+	u64_stats_inc(audited ? &t->audited : &t->denied);
 	if (!e)
 		u64_stats_inc(&t->untracked);
 	u64_stats_update_end(&t->syncp);
 	local_bh_enable();
+	return added;
 }
 
 void op25b_stats_totals(const struct op25b_stats *s, struct op25b_totals *sum)
@@ -257,18 +266,22 @@ void op25b_stats_totals(const struct op25b_stats *s, struct op25b_totals *sum)
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct op25b_pcpu_totals *t = per_cpu_ptr(s->pcpu, cpu);
-		u64 allowed, denied, untracked;
+		struct op25b_totals c;
 		unsigned int start;
 
 		do {
 			start = u64_stats_fetch_begin(&t->syncp);
-			allowed = u64_stats_read(&t->allowed);
-			denied = u64_stats_read(&t->denied);
-			untracked = u64_stats_read(&t->untracked);
+			c.exempt = u64_stats_read(&t->exempt);
+			c.allowed = u64_stats_read(&t->allowed);
+			c.audited = u64_stats_read(&t->audited);
+			c.denied = u64_stats_read(&t->denied);
+			c.untracked = u64_stats_read(&t->untracked);
 		} while (u64_stats_fetch_retry(&t->syncp, start));
-		sum->allowed += allowed;
-		sum->denied += denied;
-		sum->untracked += untracked;
+		sum->exempt += c.exempt;
+		sum->allowed += c.allowed;
+		sum->audited += c.audited;
+		sum->denied += c.denied;
+		sum->untracked += c.untracked;
 	}
 }
 
@@ -285,6 +298,7 @@ static void source_read(const struct op25b_source *e,
 	info->addr = e->addr;
 	info->family = e->family;
 	info->denied = atomic64_read(&e->denied);
+	info->audited = atomic64_read(&e->audited);
 	info->first_seen = e->first_seen;
 	do {
 		seq = read_seqcount_begin(&e->seq);
