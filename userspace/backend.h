@@ -11,6 +11,7 @@
 #ifndef OP25BCTL_BACKEND_H
 #define OP25BCTL_BACKEND_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "model.h"
@@ -27,6 +28,9 @@ struct backend_error {
 
 struct backend;
 
+/* Called for each event read; nonzero stops the reading (its return). */
+typedef int (*event_fn)(const struct op25b_event *ev, void *arg);
+
 struct backend_ops {
 	const char *name;
 	int (*open)(struct backend *b);
@@ -35,16 +39,28 @@ struct backend_ops {
 	int (*get_status)(struct backend *b, struct op25b_status *st);
 	int (*set_config)(struct backend *b, const struct op25b_config *cfg);
 
-	/* On the allowlist. add of a present prefix succeeds. */
-	int (*add_prefix)(struct backend *b, const struct op25b_prefix *p);
-	int (*del_prefix)(struct backend *b, const struct op25b_prefix *p);
-	int (*flush_prefixes)(struct backend *b);
-	/* Appends struct op25b_prefix items to out, in the backend's order. */
-	int (*list_prefixes)(struct backend *b, struct vec *out);
+	/* On e->list; add of a present prefix succeeds, with e's comment. */
+	int (*add_prefix)(struct backend *b, const struct op25b_entry *e);
+	int (*del_prefix)(struct backend *b, const struct op25b_entry *e);
+	int (*flush_prefixes)(struct backend *b, uint8_t list);
+	/* Appends struct op25b_entry items to out, in the backend's order. */
+	int (*list_prefixes)(struct backend *b, uint8_t list, struct vec *out);
+	/* Replaces the whole policy in one step. */
+	int (*load)(struct backend *b, const struct op25b_policy *p);
 
 	/* Appends struct op25b_source items to out, in no order. */
 	int (*dump_sources)(struct backend *b, struct vec *out);
 	int (*reset_stats)(struct backend *b);
+
+	/* Start receiving the events of denied and audited SYNs. */
+	int (*subscribe)(struct backend *b);
+	/*
+	 * Wait for events with the signal mask sigmask (-EINTR when a signal
+	 * came), then give each one that arrived to fn. -ENOBUFS: events
+	 * were lost (the receive buffer overflowed); reading may go on.
+	 */
+	int (*read_events)(struct backend *b, const sigset_t *sigmask,
+			   event_fn fn, void *arg);
 };
 
 struct backend {

@@ -4,11 +4,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "parse.h"
 
-/* "CMD" or "CMD ARG", with ARG quoted when it would not read as one word. */
+/* "CMD[ VERB][ ARG]", with ARG quoted when it would not read as one word. */
 static void print_what(const struct cmd_ctx *ctx, const char *arg)
 {
 	fprintf(stderr, "op25bctl: %s", ctx->cmd->name);
+	if (ctx->verb)
+		fprintf(stderr, " %s", ctx->verb);
 	if (arg && (!*arg || strpbrk(arg, " \t\n")))
 		fprintf(stderr, " '%s'", arg);
 	else if (arg)
@@ -22,13 +25,19 @@ int cmd_bad_arg(const struct cmd_ctx *ctx, const char *arg, const char *why)
 	return EXIT_USAGE;
 }
 
+int cmd_bad_parse(const struct cmd_ctx *ctx, char **argv,
+		  const struct parse_error *e)
+{
+	return cmd_bad_arg(ctx, e->arg >= 0 ? argv[e->arg] : NULL, e->msg);
+}
+
 static const char *reason_of(const struct backend_error *e)
 {
 	switch (e->code) {
 	case EPERM:
 		return "permission denied: CAP_NET_ADMIN is needed";
 	case ENOSPC:
-		return "the allowlist is full (see the module parameter max_allow)";
+		return "a list is full (see the module parameter max_allow)";
 	default:
 		return strerror(e->code);
 	}

@@ -31,23 +31,39 @@ struct command {
 
 struct cmd_ctx {
 	const struct command *cmd;
+	const char *verb;	/* of "scope add": "add"; or NULL */
 	enum output_format fmt;
 	const struct backend_ops *backend;
 };
 
+/* cmd_rules.c: the prefix lists */
 int cmd_allow(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_remove(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_list(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_flush(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_scope(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_exempt(const struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd_stats.c: counters and status */
 int cmd_stats(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_reset(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_status(const struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_action(const struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd_config.c: mode, action, port (one directive each), enable, disable */
+int cmd_set(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_enable(const struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_disable(const struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd_load.c: the whole configuration */
+int cmd_load(const struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_save(const struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd_monitor.c */
+int cmd_monitor(const struct cmd_ctx *ctx, int argc, char **argv);
 
-/* "op25bctl: CMD ARG: why" on stderr; EXIT_USAGE. */
+/* "op25bctl: CMD[ VERB][ ARG]: why" on stderr; EXIT_USAGE. */
 int cmd_bad_arg(const struct cmd_ctx *ctx, const char *arg, const char *why);
+
+/* cmd_bad_arg for a parse error of argv (parse.h). */
+struct parse_error;
+int cmd_bad_parse(const struct cmd_ctx *ctx, char **argv,
+		  const struct parse_error *e);
 
 /* Open ctx's backend into b: 0, or EXIT_FAIL once the failure is told. */
 int cmd_open(const struct cmd_ctx *ctx, struct backend *b);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* action, enable, disable: the policy of this network namespace. */
+/* mode, action, port, enable, disable: the policy of this network namespace. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "parse.h"
@@ -15,14 +16,31 @@ static int set_config(const struct cmd_ctx *ctx,
 	return cmd_finish(ctx, &b, b.ops->set_config(&b, cfg), NULL, NULL);
 }
 
-int cmd_action(const struct cmd_ctx *ctx, int argc, char **argv)
+/* mode, action or port: the directive named as the command. */
+int cmd_set(const struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct op25b_config cfg = { .set_action = true };
-	char err[PARSE_ERRLEN];
+	struct op25b_config cfg = { 0 };
+	struct parse_error e;
+	struct directive d;
 
-	(void)argc;
-	if (parse_action(argv[0], &cfg.action, err, sizeof(err)) < 0)
-		return cmd_bad_arg(ctx, argv[0], err);
+	if (parse_directive(ctx->cmd->name, argc, argv, &d, &e) < 0)
+		return cmd_bad_parse(ctx, argv, &e);
+	switch (d.kind) {
+	case DIRECTIVE_MODE:
+		cfg.set_mode = true;
+		cfg.mode = d.value;
+		break;
+	case DIRECTIVE_ACTION:
+		cfg.set_action = true;
+		cfg.action = d.value;
+		break;
+	case DIRECTIVE_PORT:
+		memcpy(cfg.ports, d.ports, sizeof(cfg.ports));
+		cfg.nports = d.nports;
+		break;
+	case DIRECTIVE_ENTRY:
+		return cmd_bad_arg(ctx, NULL, "not a setting");
+	}
 	return set_config(ctx, &cfg);
 }
 

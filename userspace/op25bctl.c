@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,11 +14,14 @@
 
 static int cmd_help(const struct cmd_ctx *ctx, int argc, char **argv);
 
+#define MANY INT_MAX	/* arguments: the command counts them itself */
+
 static const struct command commands[] = {
-	{ "allow", cmd_allow, "ADDR[/PLEN]", 1, 1,
+	{ "allow", cmd_allow, "ADDR[/PLEN] [comment TEXT]", 1, MANY,
 	  "add an MTA source (IPv4 or IPv6) to the allowlist",
 	  "ADDR alone is a host (/32, /128). Adding an entry that is already\n"
-	  "there succeeds and keeps one entry." },
+	  "there succeeds, keeps one entry and replaces its comment. TEXT is\n"
+	  "the rest of the words, at most 255 bytes." },
 	{ "remove", cmd_remove, "ADDR[/PLEN]", 1, 1,
 	  "delete an entry from the allowlist",
 	  "Fails (exit status 1) if the entry is not there." },
@@ -25,20 +29,57 @@ static const struct command commands[] = {
 	  "print the allowlist, one entry per line", NULL },
 	{ "flush", cmd_flush, "", 0, 0,
 	  "empty the allowlist", NULL },
-	{ "action", cmd_action, "reject|drop", 1, 1,
+	{ "scope", cmd_scope, "add|del|list|flush [PREFIX [comment TEXT]]",
+	  1, MANY,
+	  "the sources to enforce on (staged rollout)",
+	  "While the scope list is empty, every source is enforced on; else\n"
+	  "only the sources inside it, and the others are audited." },
+	{ "exempt", cmd_exempt, "add|del|list|flush [PREFIX [comment TEXT]]",
+	  1, MANY,
+	  "destinations anyone may reach (internal relays)",
+	  "A SYN to an exempt destination passes, and is counted as exempt." },
+	{ "mode", cmd_set, "enforce|audit", 1, 1,
+	  "enforce, or only count (audit) what would be denied",
+	  "audit: a SYN that would be denied passes and is counted against\n"
+	  "its source as audited." },
+	{ "action", cmd_set, "reject|drop", 1, 1,
 	  "set what happens to a denied SYN",
 	  "reject: a local connect() fails with ECONNREFUSED, a forwarded\n"
 	  "client gets a TCP reset. drop: the SYN is dropped silently." },
+	{ "port", cmd_set, "PORT[,PORT...]", 1, 1,
+	  "set the blocked destination ports (default 25)",
+	  "1 to 8 distinct ports, e.g. 25,2525." },
 	{ "enable", cmd_enable, "", 0, 0,
 	  "filter in the current network namespace", NULL },
 	{ "disable", cmd_disable, "", 0, 0,
 	  "stop filtering in the current network namespace", NULL },
-	{ "stats", cmd_stats, "", 0, 0,
-	  "per-source deny counters, most denied first", NULL },
+	{ "load", cmd_load, "FILE|-", 1, 1,
+	  "replace the whole configuration with a file's, at once",
+	  "One directive per line, in the commands' words, '#' comments:\n"
+	  "  mode enforce|audit          (default enforce)\n"
+	  "  action reject|drop          (default reject)\n"
+	  "  port PORT[,PORT...]         (default 25)\n"
+	  "  allow ADDR[/PLEN] [comment TEXT]\n"
+	  "  scope PREFIX [comment TEXT]\n"
+	  "  exempt PREFIX [comment TEXT]\n"
+	  "Text after '#' on an allow, scope or exempt line is its comment.\n"
+	  "Any error: FILE:LINE: message, exit status 2, nothing changed." },
+	{ "save", cmd_save, "", 0, 0,
+	  "print the whole configuration as a file for load", NULL },
+	{ "stats", cmd_stats, "[--sort denied|last|source] [--top N] "
+	  "[--prometheus]", 0, MANY,
+	  "per-source deny and audit counters, most denied first",
+	  "--sort last: most recently seen first; source: by address.\n"
+	  "--top N: the first N sources only.\n"
+	  "--prometheus: the Prometheus text format (node_exporter's\n"
+	  "textfile collector)." },
 	{ "reset", cmd_reset, "", 0, 0,
 	  "zero all counters", NULL },
+	{ "monitor", cmd_monitor, "", 0, 0,
+	  "print denied and audited SYNs live, until interrupted",
+	  NULL },
 	{ "status", cmd_status, "", 0, 0,
-	  "version, enabled, action, ports, allowlist size, totals", NULL },
+	  "version, mode, action, ports, lists, totals", NULL },
 	{ "help", cmd_help, "[COMMAND]", 0, 1,
 	  "this help, or a command's", NULL },
 };
@@ -57,10 +98,10 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *f)
 {
-	char synopsis[40];
+	char synopsis[80];
 	size_t i;
 
-	fputs("usage: op25bctl [-j|--json] COMMAND [ARG]\n"
+	fputs("usage: op25bctl [-j|--json] COMMAND [ARG...]\n"
 	      "\n"
 	      "Control op25b, Outbound Port 25 Blocking: SYNs to port 25 from\n"
 	      "sources not on the allowlist are denied.\n"
@@ -69,7 +110,12 @@ static void usage(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++) {
 		snprintf(synopsis, sizeof(synopsis), "%s %s",
 			 commands[i].name, commands[i].args);
-		fprintf(f, "  %-22s%s\n", synopsis, commands[i].summary);
+		if (strlen(synopsis) < 22)
+			fprintf(f, "  %-22s%s\n", synopsis,
+				commands[i].summary);
+		else	/* the summary on a line of its own */
+			fprintf(f, "  %s\n  %-22s%s\n", synopsis, "",
+				commands[i].summary);
 	}
 	fputs("\n"
 	      "options:\n"
@@ -114,6 +160,31 @@ static int flush_stdout(int status)
 	return status;
 }
 
+/*
+ * The arguments of the command, argv[0..argc), moved down in place past
+ * the global options that may follow the command (-j, --json, -h, --help)
+ * and a "--" after which every word is an argument: their count.
+ */
+static int command_args(int argc, char **argv, struct cmd_ctx *ctx,
+			int *help)
+{
+	int i, n = 0, options = 1;
+
+	for (i = 0; i < argc; i++) {
+		if (options && strcmp(argv[i], "--") == 0)
+			options = 0;
+		else if (options && (strcmp(argv[i], "-j") == 0 ||
+				     strcmp(argv[i], "--json") == 0))
+			ctx->fmt = OUTPUT_JSON;
+		else if (options && (strcmp(argv[i], "-h") == 0 ||
+				     strcmp(argv[i], "--help") == 0))
+			*help = 1;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -123,9 +194,11 @@ int main(int argc, char **argv)
 	};
 	struct cmd_ctx ctx = { .fmt = OUTPUT_TEXT, .backend = &backend_kmod };
 	int opt, nargs, help = 0;
+	char **args;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
+	/* "+": up to the command; what follows it is command_args()' */
+	while ((opt = getopt_long(argc, argv, "+jh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			ctx.fmt = OUTPUT_JSON;
@@ -155,11 +228,12 @@ int main(int argc, char **argv)
 			"try 'op25bctl help'\n", argv[optind]);
 		return EXIT_USAGE;
 	}
+	args = argv + optind + 1;
+	nargs = command_args(argc - optind - 1, args, &ctx, &help);
 	if (help) {
 		command_usage(stdout, ctx.cmd);
 		return flush_stdout(EXIT_OK);
 	}
-	nargs = argc - optind - 1;
 	if (nargs < ctx.cmd->min_args) {
 		fprintf(stderr, "op25bctl: %s: missing argument %s\n",
 			ctx.cmd->name, ctx.cmd->args);
@@ -167,8 +241,8 @@ int main(int argc, char **argv)
 	}
 	if (nargs > ctx.cmd->max_args) {
 		fprintf(stderr, "op25bctl: %s: unexpected argument '%s'\n",
-			ctx.cmd->name, argv[optind + 1 + ctx.cmd->max_args]);
+			ctx.cmd->name, args[ctx.cmd->max_args]);
 		return EXIT_USAGE;
 	}
-	return flush_stdout(ctx.cmd->run(&ctx, nargs, argv + optind + 1));
+	return flush_stdout(ctx.cmd->run(&ctx, nargs, args));
 }

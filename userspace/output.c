@@ -6,138 +6,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "json.h"
 #include "output.h"
 #include "parse.h"
 
-/* ---- a small JSON emitter: one line, ", " and ": " between items ---- */
-
-struct json {
-	FILE *f;
-	bool first;	/* nothing written yet in the open container */
-	bool after_key;	/* a key was written, its value comes next */
-};
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_seq_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2)
-		return 0;
-	if (s[0] < 0xe0) {
-		n = 2;
-	} else if (s[0] < 0xf0) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (s[0] < 0xf5) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void json_write_string(FILE *f, const char *str)
-{
-	static const char *const escape[0x20] = {
-		['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n",
-		['\r'] = "\\r", ['\t'] = "\\t",
-	};
-	const unsigned char *s = (const unsigned char *)str;
-
-	putc('"', f);
-	while (*s) {
-		size_t n = utf8_seq_len(s);
-
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if (*s < 0x20 && escape[*s])
-			fputs(escape[*s], f);
-		else if (*s < 0x20 || *s == 0x7f)
-			fprintf(f, "\\u%04x", *s);
-		else if (n)
-			fwrite(s, 1, n, f);
-		else
-			fputs("\\ufffd", f);
-		s += n ? n : 1;
-	}
-	putc('"', f);
-}
-
-static void json_sep(struct json *j)
-{
-	if (j->after_key)
-		j->after_key = false;
-	else if (!j->first)
-		fputs(", ", j->f);
-	j->first = false;
-}
-
-static void json_open(struct json *j, char c)
-{
-	json_sep(j);
-	putc(c, j->f);
-	j->first = true;
-}
-
-static void json_close(struct json *j, char c)
-{
-	putc(c, j->f);
-	j->first = false;
-}
-
-static void json_key(struct json *j, const char *key)
-{
-	json_sep(j);
-	json_write_string(j->f, key);
-	fputs(": ", j->f);
-	j->after_key = true;
-}
-
-static void json_str(struct json *j, const char *s)
-{
-	json_sep(j);
-	json_write_string(j->f, s);
-}
-
-static void json_u64(struct json *j, uint64_t v)
-{
-	json_sep(j);
-	fprintf(j->f, "%" PRIu64, v);
-}
-
-static void json_bool(struct json *j, bool v)
-{
-	json_sep(j);
-	fputs(v ? "true" : "false", j->f);
-}
-
-static void json_kv_str(struct json *j, const char *key, const char *s)
-{
-	json_key(j, key);
-	json_str(j, s);
-}
-
-static void json_kv_u64(struct json *j, const char *key, uint64_t v)
-{
-	json_key(j, key);
-	json_u64(j, v);
-}
+/* after glibc's netinet/in.h (parse.h), which linux/in.h then defers to */
+#include <linux/netfilter.h>
 
 /* ---- values as text ---- */
 
@@ -164,79 +38,120 @@ static const char *format_endpoint(uint16_t family, const uint8_t *addr,
 	return buf;
 }
 
-static const char *action_text(uint8_t action)
-{
-	const char *name = action_name(action);
+#define ENDPOINT_STRLEN (ADDR_STRLEN + 8)
 
+/* A name, or "unknown" for a value this op25bctl does not know. */
+static const char *known(const char *name)
+{
 	return name ? name : "unknown";
 }
 
-/* ---- list ---- */
-
-void output_prefixes(FILE *f, enum output_format fmt,
-		     const struct op25b_prefix *prefixes, size_t n)
+const char *verdict_name(uint8_t verdict)
 {
-	struct json j = { .f = f, .first = true };
+	switch (verdict) {
+	case OP25B_VERDICT_DENIED:
+		return "denied";
+	case OP25B_VERDICT_AUDITED:
+		return "audited";
+	default:
+		return NULL;
+	}
+}
+
+static const char *hook_name(uint8_t hook)
+{
+	switch (hook) {
+	case NF_INET_FORWARD:
+		return "forward";
+	case NF_INET_LOCAL_OUT:
+		return "output";
+	default:
+		return NULL;
+	}
+}
+
+/* ---- prefix lists ---- */
+
+static void entries_text(FILE *f, const struct op25b_entry *entries, size_t n)
+{
+	char buf[ENTRY_STRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\n", format_entry(&entries[i], buf, sizeof(buf)));
+}
+
+/* "key": ["10.0.0.5", ...] */
+static void json_prefixes(struct json *j, const char *key,
+			  const struct op25b_entry *entries, size_t n)
+{
 	char buf[PREFIX_STRLEN];
 	size_t i;
 
-	if (fmt == OUTPUT_JSON) {
-		json_open(&j, '{');
-		json_key(&j, "allow");
-		json_open(&j, '[');
-	}
+	json_key(j, key);
+	json_open(j, '[');
+	for (i = 0; i < n; i++)
+		json_str(j, format_prefix(&entries[i].prefix, buf, sizeof(buf)));
+	json_close(j, ']');
+}
+
+static void entries_json(FILE *f, uint8_t list,
+			 const struct op25b_entry *entries, size_t n)
+{
+	struct json j = JSON_INIT(f);
+	char buf[PREFIX_STRLEN];
+	bool comments = false;
+	size_t i;
+
+	json_open(&j, '{');
+	json_prefixes(&j, known(list_name(list)), entries, n);
 	for (i = 0; i < n; i++) {
-		format_prefix(&prefixes[i], buf, sizeof(buf));
-		if (fmt == OUTPUT_JSON)
-			json_str(&j, buf);
-		else
-			fprintf(f, "%s\n", buf);
+		if (!entries[i].comment[0])
+			continue;
+		if (!comments) {
+			json_key(&j, "comments");
+			json_open(&j, '{');
+			comments = true;
+		}
+		json_kv_str(&j, format_prefix(&entries[i].prefix, buf,
+					      sizeof(buf)),
+			    entries[i].comment);
 	}
-	if (fmt == OUTPUT_JSON) {
-		json_close(&j, ']');
+	if (comments)
 		json_close(&j, '}');
-		putc('\n', f);
-	}
+	json_close(&j, '}');
+	putc('\n', f);
+}
+
+void output_entries(FILE *f, enum output_format fmt, uint8_t list,
+		    const struct op25b_entry *entries, size_t n)
+{
+	if (fmt == OUTPUT_JSON)
+		entries_json(f, list, entries, n);
+	else
+		entries_text(f, entries, n);
 }
 
 /* ---- stats ---- */
 
-static int source_addr_cmp(const struct op25b_source *a,
-			   const struct op25b_source *b)
-{
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->addr, b->addr, sizeof(a->addr));
-}
-
-static int source_cmp(const void *pa, const void *pb)
-{
-	const struct op25b_source *a = pa, *b = pb;
-
-	if (a->denied != b->denied)
-		return a->denied > b->denied ? -1 : 1;
-	return source_addr_cmp(a, b);
-}
-
-void sources_sort(struct op25b_source *sources, size_t n)
-{
-	if (n > 1)
-		qsort(sources, n, sizeof(*sources), source_cmp);
-}
-
-enum { COL_SOURCE, COL_DENIED, COL_FIRST, COL_LAST, COL_DST, NCOLS };
+enum {
+	COL_SOURCE, COL_DENIED, COL_AUDITED, COL_FIRST, COL_LAST, COL_DST,
+	NCOLS
+};
 
 static const char *const stats_header[NCOLS] = {
-	"SOURCE", "DENIED", "FIRST_SEEN", "LAST_SEEN", "LAST_DESTINATION",
+	"SOURCE", "DENIED", "AUDITED", "FIRST_SEEN", "LAST_SEEN",
+	"LAST_DESTINATION",
 };
 
 /* One source as the text of its table cells. */
 struct source_row {
 	char source[ADDR_STRLEN];
 	char denied[24];
+	char audited[24];
 	char first[TIME_STRLEN];
 	char last[TIME_STRLEN];
-	char dst[ADDR_STRLEN + 8];
+	char dst[ENDPOINT_STRLEN];
 	const char *cell[NCOLS];
 };
 
@@ -244,12 +159,14 @@ static void source_row(const struct op25b_source *s, struct source_row *r)
 {
 	format_addr(s->family, s->addr, r->source, sizeof(r->source));
 	snprintf(r->denied, sizeof(r->denied), "%" PRIu64, s->denied);
+	snprintf(r->audited, sizeof(r->audited), "%" PRIu64, s->audited);
 	format_time(s->first_seen, r->first, sizeof(r->first));
 	format_time(s->last_seen, r->last, sizeof(r->last));
 	format_endpoint(s->family, s->last_dst, s->last_port,
 			r->dst, sizeof(r->dst));
 	r->cell[COL_SOURCE] = r->source;
 	r->cell[COL_DENIED] = r->denied;
+	r->cell[COL_AUDITED] = r->audited;
 	r->cell[COL_FIRST] = r->first;
 	r->cell[COL_LAST] = r->last;
 	r->cell[COL_DST] = r->dst;
@@ -287,8 +204,9 @@ static void stats_text(FILE *f, const struct op25b_source *sources, size_t n,
 		print_row(f, r.cell, width);
 	}
 	fprintf(f, "totals: inspected %" PRIu64 " allowed %" PRIu64
-		" denied %" PRIu64 " untracked %" PRIu64 "\n",
-		t->inspected, t->allowed, t->denied, t->untracked);
+		" denied %" PRIu64 " untracked %" PRIu64 " audited %" PRIu64
+		" exempt %" PRIu64 "\n", t->inspected, t->allowed, t->denied,
+		t->untracked, t->audited, t->exempt);
 }
 
 static void json_totals(struct json *j, const struct op25b_totals *t)
@@ -299,13 +217,15 @@ static void json_totals(struct json *j, const struct op25b_totals *t)
 	json_kv_u64(j, "allowed", t->allowed);
 	json_kv_u64(j, "denied", t->denied);
 	json_kv_u64(j, "untracked", t->untracked);
+	json_kv_u64(j, "audited", t->audited);
+	json_kv_u64(j, "exempt", t->exempt);
 	json_close(j, '}');
 }
 
 static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 		       const struct op25b_totals *t)
 {
-	struct json j = { .f = f, .first = true };
+	struct json j = JSON_INIT(f);
 	char buf[TIME_STRLEN > ADDR_STRLEN ? TIME_STRLEN : ADDR_STRLEN];
 	size_t i;
 
@@ -319,6 +239,7 @@ static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 		json_kv_str(&j, "source",
 			    format_addr(s->family, s->addr, buf, sizeof(buf)));
 		json_kv_u64(&j, "denied", s->denied);
+		json_kv_u64(&j, "audited", s->audited);
 		json_kv_str(&j, "first_seen",
 			    format_time(s->first_seen, buf, sizeof(buf)));
 		json_kv_str(&j, "last_seen",
@@ -336,50 +257,76 @@ static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 }
 
 void output_stats(FILE *f, enum output_format fmt,
-		  struct op25b_source *sources, size_t n,
+		  const struct op25b_source *sources, size_t n, size_t tracked,
 		  const struct op25b_totals *totals)
 {
-	sources_sort(sources, n);
-	if (fmt == OUTPUT_JSON)
+	switch (fmt) {
+	case OUTPUT_JSON:
 		stats_json(f, sources, n, totals);
-	else
+		break;
+	case OUTPUT_PROMETHEUS:
+		prometheus_stats(f, sources, n, tracked, totals);
+		break;
+	case OUTPUT_TEXT:
 		stats_text(f, sources, n, totals);
+		break;
+	}
 }
 
 /* ---- status ---- */
 
-static void status_text(FILE *f, const struct op25b_status *st)
+/* "scope: 10.1.0.0/16, fd00:1::/64", or "scope: (none)" */
+static void list_line(FILE *f, const char *name, const struct vec *v)
+{
+	const struct op25b_entry *e = v->items;
+	char buf[PREFIX_STRLEN];
+	size_t i;
+
+	fprintf(f, "%s: %s", name, v->n ? "" : "(none)");
+	for (i = 0; i < v->n; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+			format_prefix(&e[i].prefix, buf, sizeof(buf)));
+	putc('\n', f);
+}
+
+static void status_text(FILE *f, const struct op25b_status *st,
+			const struct vec *scope, const struct vec *exempt)
 {
 	const struct op25b_totals *t = &st->totals;
-	size_t i;
+	char ports[PORTS_STRLEN];
 
 	fprintf(f, "version: %s\n", st->version);
 	fprintf(f, "enabled: %s\n", st->enabled ? "yes" : "no");
-	fprintf(f, "action: %s\n", action_text(st->action));
-	fputs("ports: ", f);
-	for (i = 0; i < st->nports; i++)
-		fprintf(f, "%s%u", i ? "," : "", st->ports[i]);
-	putc('\n', f);
+	fprintf(f, "mode: %s\n", known(mode_name(st->mode)));
+	fprintf(f, "action: %s\n", known(action_name(st->action)));
+	fprintf(f, "ports: %s\n",
+		format_ports(st->ports, st->nports, ports, sizeof(ports)));
 	fprintf(f, "allow_entries: %" PRIu32 " (max %" PRIu32 ")\n",
 		st->allow_entries, st->allow_max);
+	list_line(f, "scope", scope);
+	list_line(f, "exempt", exempt);
 	fprintf(f, "sources: %" PRIu32 " (max %" PRIu32 ")\n",
 		st->sources, st->sources_max);
 	fprintf(f, "inspected: %" PRIu64 "\n", t->inspected);
 	fprintf(f, "allowed: %" PRIu64 "\n", t->allowed);
 	fprintf(f, "denied: %" PRIu64 "\n", t->denied);
 	fprintf(f, "untracked: %" PRIu64 "\n", t->untracked);
+	fprintf(f, "audited: %" PRIu64 "\n", t->audited);
+	fprintf(f, "exempted: %" PRIu64 "\n", t->exempt);
 }
 
-static void status_json(FILE *f, const struct op25b_status *st)
+static void status_json(FILE *f, const struct op25b_status *st,
+			const struct vec *scope, const struct vec *exempt)
 {
-	struct json j = { .f = f, .first = true };
+	struct json j = JSON_INIT(f);
 	size_t i;
 
 	json_open(&j, '{');
 	json_kv_str(&j, "version", st->version);
 	json_key(&j, "enabled");
 	json_bool(&j, st->enabled);
-	json_kv_str(&j, "action", action_text(st->action));
+	json_kv_str(&j, "mode", known(mode_name(st->mode)));
+	json_kv_str(&j, "action", known(action_name(st->action)));
 	json_key(&j, "ports");
 	json_open(&j, '[');
 	for (i = 0; i < st->nports; i++)
@@ -387,6 +334,10 @@ static void status_json(FILE *f, const struct op25b_status *st)
 	json_close(&j, ']');
 	json_kv_u64(&j, "allow_entries", st->allow_entries);
 	json_kv_u64(&j, "allow_max", st->allow_max);
+	json_kv_u64(&j, "scope_entries", st->scope_entries);
+	json_kv_u64(&j, "exempt_entries", st->exempt_entries);
+	json_prefixes(&j, "scope", scope->items, scope->n);
+	json_prefixes(&j, "exempt", exempt->items, exempt->n);
 	json_kv_u64(&j, "sources", st->sources);
 	json_kv_u64(&j, "sources_max", st->sources_max);
 	json_totals(&j, &st->totals);
@@ -395,10 +346,67 @@ static void status_json(FILE *f, const struct op25b_status *st)
 }
 
 void output_status(FILE *f, enum output_format fmt,
-		   const struct op25b_status *st)
+		   const struct op25b_status *st,
+		   const struct vec *scope, const struct vec *exempt)
 {
 	if (fmt == OUTPUT_JSON)
-		status_json(f, st);
+		status_json(f, st, scope, exempt);
 	else
-		status_text(f, st);
+		status_text(f, st, scope, exempt);
+}
+
+/* ---- events ---- */
+
+static void event_text(FILE *f, const struct op25b_event *ev)
+{
+	char time[TIME_STRLEN], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN];
+	const char *hook = hook_name(ev->hook);
+
+	if (ev->suppressed)
+		fprintf(f, "(%" PRIu64 " events suppressed)\n", ev->suppressed);
+	fprintf(f, "%s %s %s -> %s (", format_time(ev->time, time, sizeof(time)),
+		known(verdict_name(ev->verdict)),
+		format_endpoint(ev->family, ev->saddr, ev->sport,
+				src, sizeof(src)),
+		format_endpoint(ev->family, ev->daddr, ev->dport,
+				dst, sizeof(dst)));
+	if (hook)
+		fputs(hook, f);
+	else
+		fprintf(f, "hook %u", ev->hook);
+	if (ev->outdev[0])
+		fprintf(f, ", out %s", ev->outdev);
+	fputs(")\n", f);
+}
+
+static void event_json(FILE *f, const struct op25b_event *ev)
+{
+	struct json j = JSON_INIT(f);
+	char buf[TIME_STRLEN > ADDR_STRLEN ? TIME_STRLEN : ADDR_STRLEN];
+
+	json_open(&j, '{');
+	json_kv_str(&j, "time", format_time(ev->time, buf, sizeof(buf)));
+	json_kv_str(&j, "verdict", known(verdict_name(ev->verdict)));
+	json_kv_str(&j, "source",
+		    format_addr(ev->family, ev->saddr, buf, sizeof(buf)));
+	json_kv_u64(&j, "source_port", ev->sport);
+	json_kv_str(&j, "destination",
+		    format_addr(ev->family, ev->daddr, buf, sizeof(buf)));
+	json_kv_u64(&j, "port", ev->dport);
+	json_kv_str(&j, "hook", known(hook_name(ev->hook)));
+	if (ev->outdev[0])
+		json_kv_str(&j, "out", ev->outdev);
+	if (ev->suppressed)
+		json_kv_u64(&j, "suppressed", ev->suppressed);
+	json_close(&j, '}');
+	putc('\n', f);
+}
+
+void output_event(FILE *f, enum output_format fmt,
+		  const struct op25b_event *ev)
+{
+	if (fmt == OUTPUT_JSON)
+		event_json(f, ev);
+	else
+		event_text(f, ev);
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* parse.c: addresses, prefixes and actions, to values and back to text. */
+/*
+ * parse.c: addresses, prefixes, actions, modes, ports, comments and
+ * directives, to values and back to text.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,6 +224,281 @@ static void test_actions(void **state)
 	assert_null(action_name(OP25B_ACTION_MAX + 1));
 }
 
+static void test_modes(void **state)
+{
+	char err[PARSE_ERRLEN];
+	uint8_t m = 99;
+
+	(void)state;
+	assert_int_equal(parse_mode("enforce", &m, err, sizeof(err)), 0);
+	assert_int_equal(m, OP25B_MODE_ENFORCE);
+	assert_int_equal(parse_mode("audit", &m, err, sizeof(err)), 0);
+	assert_int_equal(m, OP25B_MODE_AUDIT);
+	assert_int_equal(parse_mode("Audit", &m, err, sizeof(err)), -1);
+	assert_string_equal(err, "not a mode (enforce or audit)");
+	assert_int_equal(parse_mode("", &m, err, sizeof(err)), -1);
+	assert_string_equal(mode_name(OP25B_MODE_AUDIT), "audit");
+	assert_null(mode_name(OP25B_MODE_MAX + 1));
+	assert_string_equal(list_name(OP25B_LIST_ALLOW), "allow");
+	assert_string_equal(list_name(OP25B_LIST_SCOPE), "scope");
+	assert_string_equal(list_name(OP25B_LIST_EXEMPT), "exempt");
+	assert_null(list_name(OP25B_LIST_MAX + 1));
+}
+
+/* text parses to the ports in want ("25,587"), or fails with msg */
+static void ports_are(const char *text, const char *want, const char *msg)
+{
+	char err[PARSE_ERRLEN] = "", buf[PORTS_STRLEN];
+	uint16_t ports[OP25B_MAX_PORTS];
+	size_t n = 99;
+	int ret = parse_ports(text, ports, &n, err, sizeof(err));
+
+	if (want) {
+		if (ret != 0)
+			fail_msg("'%s' refused: %s", text, err);
+		assert_string_equal(format_ports(ports, n, buf, sizeof(buf)),
+				    want);
+		return;
+	}
+	if (ret != -1)
+		fail_msg("'%s' accepted", text);
+	assert_int_equal(n, 99);	/* untouched */
+	assert_string_equal(err, msg);
+}
+
+static void test_ports(void **state)
+{
+	(void)state;
+	ports_are("25", "25", NULL);
+	ports_are("1", "1", NULL);
+	ports_are("65535", "65535", NULL);
+	ports_are("587,25,2525", "587,25,2525", NULL);	/* order kept */
+	ports_are("1,2,3,4,5,6,7,8", "1,2,3,4,5,6,7,8", NULL);
+	ports_are("0", NULL, "port 0 is out of range 1-65535");
+	ports_are("65536", NULL, "port 65536 is out of range 1-65535");
+	ports_are("99999999999999999999", NULL,
+		  "'99999999999999999999' is not a port number");
+	ports_are("25x", NULL, "'25x' is not a port number");
+	ports_are("x", NULL, "'x' is not a port number");
+	ports_are("-1", NULL, "'-1' is not a port number");
+	ports_are("+25", NULL, "'+25' is not a port number");
+	ports_are(" 25", NULL, "' 25' is not a port number");
+	ports_are("25 ", NULL, "'25 ' is not a port number");
+	ports_are("25;587", NULL, "'25;587' is not a port number");
+	ports_are("025", NULL, "port '025' has a leading zero");
+	ports_are("", NULL, "empty port number");
+	ports_are("25,", NULL, "empty port number");
+	ports_are(",25", NULL, "empty port number");
+	ports_are("25,,587", NULL, "empty port number");
+	ports_are("25,587,25", NULL, "port 25 given twice");
+	ports_are("1,2,3,4,5,6,7,8,9", NULL, "more than 8 ports");
+	ports_are("25,x,26", NULL, "'x' is not a port number");
+}
+
+static void test_count(void **state)
+{
+	char err[PARSE_ERRLEN];
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(parse_count("1", &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(parse_count("250", &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 250);
+	assert_int_equal(parse_count("0", &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "'0' is not a whole number of at least 1");
+	assert_int_equal(parse_count("01", &n, err, sizeof(err)), -1);
+	assert_int_equal(parse_count("-3", &n, err, sizeof(err)), -1);
+	assert_int_equal(parse_count("", &n, err, sizeof(err)), -1);
+	assert_int_equal(parse_count("99999999999", &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "99999999999 is too large");
+	assert_int_equal(n, 250);
+
+	assert_int_equal(parse_source_order("last", &(enum source_order){ 0 },
+					    err, sizeof(err)), 0);
+	assert_int_equal(parse_source_order("Last", &(enum source_order){ 0 },
+					    err, sizeof(err)), -1);
+	assert_string_equal(err, "not an order (denied, last or source)");
+}
+
+/* the words of argv (NULL-terminated) make the comment want, or msg */
+static void comment_is(const char *want, const char *msg, ...)
+{
+	char out[OP25B_COMMENT_MAX + 1], err[PARSE_ERRLEN] = "";
+	char *argv[8];
+	int argc = 0, ret;
+	va_list ap;
+
+	va_start(ap, msg);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	ret = parse_comment(argc, argv, out, err, sizeof(err));
+	if (want) {
+		if (ret)
+			fail_msg("refused: %s", err);
+		assert_string_equal(out, want);
+	} else {
+		assert_int_equal(ret, -1);
+		assert_string_equal(err, msg);
+	}
+}
+
+static void test_comments(void **state)
+{
+	char long_ok[OP25B_COMMENT_MAX + 1], too_long[OP25B_COMMENT_MAX + 2];
+
+	(void)state;
+	comment_is("main MTA", NULL, "main", "MTA", NULL);
+	comment_is("main MTA", NULL, "  main \t MTA  ", NULL);
+	comment_is("a b c", NULL, "a", "", " b", "c\t", NULL);
+	comment_is("ticket #42, caf\xc3\xa9", NULL, "ticket", "#42,",
+		   "caf\xc3\xa9", NULL);
+	comment_is(NULL, "empty comment", NULL);
+	comment_is(NULL, "empty comment", "", " \t", NULL);
+	comment_is(NULL, "comment has a control character", "a\nb", NULL);
+	comment_is(NULL, "comment has a control character", "a\rb", NULL);
+	comment_is(NULL, "comment has a control character", "\x7f", NULL);
+	memset(long_ok, 'x', OP25B_COMMENT_MAX);
+	long_ok[OP25B_COMMENT_MAX] = '\0';
+	comment_is(long_ok, NULL, long_ok, NULL);
+	memset(too_long, 'x', OP25B_COMMENT_MAX + 1);
+	too_long[OP25B_COMMENT_MAX + 1] = '\0';
+	comment_is(NULL, "comment is longer than 255 bytes", too_long, NULL);
+	/* the joining space counts */
+	long_ok[OP25B_COMMENT_MAX - 1] = '\0';
+	comment_is(NULL, "comment is longer than 255 bytes", long_ok, "y",
+		   NULL);
+}
+
+/* KEYWORD ARGS... (NULL-terminated) */
+static int directive(struct directive *d, struct parse_error *e,
+		     const char *keyword, ...)
+{
+	char *argv[16];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, keyword);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	memset(e, 0, sizeof(*e));
+	return parse_directive(keyword, argc, argv, d, e);
+}
+
+static void test_directives(void **state)
+{
+	char buf[ENTRY_STRLEN];
+	struct parse_error e;
+	struct directive d;
+
+	(void)state;
+	assert_int_equal(directive(&d, &e, "mode", "audit", NULL), 0);
+	assert_int_equal(d.kind, DIRECTIVE_MODE);
+	assert_int_equal(d.value, OP25B_MODE_AUDIT);
+	assert_int_equal(directive(&d, &e, "action", "drop", NULL), 0);
+	assert_int_equal(d.kind, DIRECTIVE_ACTION);
+	assert_int_equal(d.value, OP25B_ACTION_DROP);
+	assert_int_equal(directive(&d, &e, "port", "25,587", NULL), 0);
+	assert_int_equal(d.kind, DIRECTIVE_PORT);
+	assert_int_equal(d.nports, 2);
+	assert_int_equal(d.ports[1], 587);
+
+	assert_int_equal(directive(&d, &e, "allow", "10.0.0.5", NULL), 0);
+	assert_int_equal(d.kind, DIRECTIVE_ENTRY);
+	assert_int_equal(d.entry.list, OP25B_LIST_ALLOW);
+	assert_string_equal(format_entry(&d.entry, buf, sizeof(buf)),
+			    "10.0.0.5");
+	assert_int_equal(directive(&d, &e, "scope", "10.1.0.0/16", "comment",
+				   "pilot", "segment", NULL), 0);
+	assert_int_equal(d.entry.list, OP25B_LIST_SCOPE);
+	assert_string_equal(format_entry(&d.entry, buf, sizeof(buf)),
+			    "10.1.0.0/16  # pilot segment");
+	assert_int_equal(directive(&d, &e, "exempt", "::ffff:10.0.0.0/104",
+				   NULL), 0);
+	assert_int_equal(d.entry.list, OP25B_LIST_EXEMPT);
+	assert_string_equal(format_entry(&d.entry, buf, sizeof(buf)),
+			    "10.0.0.0/8");
+}
+
+/* KEYWORD ARGS... is refused: the argument at fault (-1: none), msg */
+#define REFUSED(at, want, ...)						\
+	do {								\
+		assert_int_equal(directive(&d, &e, __VA_ARGS__, NULL), -1); \
+		assert_int_equal(e.arg, at);				\
+		assert_string_equal(e.msg, want);			\
+	} while (0)
+
+static void test_directive_errors(void **state)
+{
+	struct parse_error e;
+	struct directive d;
+
+	(void)state;
+	REFUSED(-1, "unknown directive", "frob", "x");
+	REFUSED(-1, "unknown directive", "Allow", "10.0.0.5");
+	REFUSED(-1, "missing argument enforce|audit", "mode");
+	REFUSED(-1, "missing argument ADDR[/PLEN] [comment TEXT]", "allow");
+	REFUSED(-1, "missing argument PREFIX [comment TEXT]", "exempt");
+	REFUSED(-1, "unexpected argument 'x'", "mode", "audit", "x");
+	REFUSED(-1, "unexpected argument '587'", "port", "25", "587");
+	REFUSED(0, "not a mode (enforce or audit)", "mode", "on");
+	REFUSED(0, "not an action (reject or drop)", "action", "deny");
+	REFUSED(0, "port 0 is out of range 1-65535", "port", "0");
+	REFUSED(0, "not an IPv4 or IPv6 address", "allow", "10.0.0.300");
+	REFUSED(0, "host bits set, did you mean 10.1.0.0/16?", "scope",
+		"10.1.2.3/16");
+	REFUSED(-1, "unexpected argument 'extra'", "allow", "10.0.0.5",
+		"extra");
+	REFUSED(-1, "unexpected argument 'Comment'", "allow", "10.0.0.5",
+		"Comment", "x");
+	REFUSED(-1, "missing argument TEXT after 'comment'", "allow",
+		"10.0.0.5", "comment");
+	REFUSED(0, "empty comment", "allow", "10.0.0.5", "comment", " ");
+	REFUSED(0, "comment has a control character", "allow", "10.0.0.5",
+		"comment", "a\x1b[31m");
+}
+
+static void test_list_entry(void **state)
+{
+	char *with[] = { "fd00::/64", "comment", "lab" };
+	struct op25b_entry entry;
+	struct parse_error e;
+
+	(void)state;
+	assert_int_equal(parse_list_entry(OP25B_LIST_EXEMPT, 3, with, true,
+					  &entry, &e), 0);
+	assert_int_equal(entry.list, OP25B_LIST_EXEMPT);
+	assert_int_equal(entry.prefix.plen, 64);
+	assert_string_equal(entry.comment, "lab");
+	/* del: the prefix alone */
+	assert_int_equal(parse_list_entry(OP25B_LIST_EXEMPT, 3, with, false,
+					  &entry, &e), -1);
+	assert_int_equal(e.arg, -1);
+	assert_string_equal(e.msg, "unexpected argument 'comment'");
+	assert_int_equal(parse_list_entry(OP25B_LIST_EXEMPT, 1, with, false,
+					  &entry, &e), 0);
+	assert_string_equal(entry.comment, "");
+}
+
+static void test_format_ports(void **state)
+{
+	uint16_t ports[OP25B_MAX_PORTS] = {
+		65535, 65534, 65533, 65532, 65531, 65530, 65529, 65528,
+	};
+	char buf[PORTS_STRLEN];
+
+	(void)state;
+	assert_string_equal(format_ports(ports, 0, buf, sizeof(buf)), "");
+	assert_string_equal(format_ports(ports, 1, buf, sizeof(buf)), "65535");
+	assert_string_equal(format_ports(ports, OP25B_MAX_PORTS, buf,
+					 sizeof(buf)),
+			    "65535,65534,65533,65532,65531,65530,65529,65528");
+	/* a short buffer: cut, terminated */
+	assert_string_equal(format_ports(ports, 2, buf, 8), "65535,6");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +512,14 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_format_addr),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_directives),
+		cmocka_unit_test(test_directive_errors),
+		cmocka_unit_test(test_list_entry),
+		cmocka_unit_test(test_format_ports),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
