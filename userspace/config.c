@@ -14,6 +14,7 @@ struct reader {
 	const char *name;
 	unsigned long line;
 	unsigned long seen[DIRECTIVE_ENTRY];	/* line of mode, action, port */
+	unsigned long directives;
 	struct vec words;			/* char *, of the line */
 	char *err;
 	size_t errlen;
@@ -130,6 +131,7 @@ static int read_line(struct reader *r, char *line, struct op25b_policy *p)
 		return refused(r, words, &e);
 	if (note_comment(r, words, &d, note) < 0)
 		return -1;
+	r->directives++;
 	return apply(r, &d, words[0], p);
 }
 
@@ -158,6 +160,12 @@ static int read_all(struct reader *r, FILE *f, struct op25b_policy *p)
 	if (ret == 0 && ferror(f)) {
 		snprintf(r->err, r->errlen, "%s: %s", r->name,
 			 strerror(errno));
+		ret = -1;
+	} else if (ret == 0 && !r->directives) {
+		/* most likely a generator that failed: it would reset all */
+		snprintf(r->err, r->errlen, "%s: no directive at all; to "
+			 "reset everything, load a file that says "
+			 "'mode enforce'", r->name);
 		ret = -1;
 	}
 	free(line);

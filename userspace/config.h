@@ -15,7 +15,9 @@
  * '#' on an allow, scope or exempt line becomes the entry's comment unless
  * the line has "comment TEXT". A prefix given twice in a list is kept once,
  * with the comment of the latest. The file is the whole policy: what it
- * leaves out takes its default.
+ * leaves out takes its default. A file without any directive is refused,
+ * being more likely the output of a generator that failed than a wish to
+ * reset everything (which "mode enforce" alone says).
  *
  * save writes the canonical form, which reads back to the same policy:
  *	mode enforce
@@ -39,12 +41,15 @@
 /*
  * Read all of f (called name in errors) into p, canonical (see
  * policy_canonical). 0, or -1 with "NAME:LINE: message" (or "NAME: ..."
- * for a read error) in err and p freed.
+ * for a read error or an empty file) in err and p freed.
  */
 int config_read(FILE *f, const char *name, struct op25b_policy *p,
 		char *err, size_t errlen);
 
-/* p in the canonical form. -1 if p holds a value with no name. */
+/*
+ * p in the save format: canonical if p is (policy_canonical). -1, with
+ * nothing written, if p holds a value with no name.
+ */
 int config_write(FILE *f, const struct op25b_policy *p);
 
 #endif /* OP25BCTL_CONFIG_H */

@@ -785,6 +785,14 @@ static void test_load_errors(void **state)
 	assert_int_equal(F.opened, 0);
 	unlink(path);
 
+	/* nothing at all, as from a generator that failed */
+	run("load", "-", NULL);		/* stdin: /dev/null */
+	assert_int_equal(R.status, EXIT_USAGE);
+	assert_string_equal(R.err, "<stdin>: no directive at all; to reset "
+			    "everything, load a file that says 'mode "
+			    "enforce'\n");
+	assert_int_equal(F.opened, 0);
+
 	/* the kernel refuses: exit 1, naming the file */
 	write_file(path, "allow 10.0.0.5\n");
 	F.op_ret = -ENOSPC;
