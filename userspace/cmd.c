@@ -37,7 +37,7 @@ static const char *reason_of(const struct backend_error *e)
 	case EPERM:
 		return "permission denied: CAP_NET_ADMIN is needed";
 	case ENOSPC:
-		return "a list is full (see the module parameter max_allow)";
+		return "too many entries (see the module parameter max_allow)";
 	default:
 		return strerror(e->code);
 	}

@@ -32,7 +32,10 @@ static int change(const struct cmd_ctx *ctx, uint8_t list, bool add,
 		return cmd_bad_parse(ctx, argv, &e);
 	if (cmd_open(ctx, &b))
 		return EXIT_FAIL;
-	ret = add ? b.ops->add_prefix(&b, &entry) : b.ops->del_prefix(&b, &entry);
+	if (add)
+		ret = b.ops->add_prefix(&b, &entry);
+	else
+		ret = b.ops->del_prefix(&b, &entry);
 	if (ret == -ENOENT && !add)
 		snprintf(reason, sizeof(reason), "not in the %s", titles[list]);
 	else if (ret == -ENOSPC)
@@ -53,7 +56,8 @@ static int show(const struct cmd_ctx *ctx, uint8_t list)
 		return EXIT_FAIL;
 	ret = b.ops->list_prefixes(&b, list, &entries);
 	if (ret == 0)
-		output_entries(stdout, ctx->fmt, list, entries.items, entries.n);
+		output_entries(stdout, ctx->fmt, list, entries.items,
+			       entries.n);
 	vec_free(&entries);
 	return cmd_finish(ctx, &b, ret, NULL, NULL);
 }

@@ -13,7 +13,8 @@
 struct reader {
 	const char *name;
 	unsigned long line;
-	unsigned long seen[DIRECTIVE_ENTRY];	/* line of mode, action, port */
+	/* the line of each setting given (mode, action, port), or 0 */
+	unsigned long seen[DIRECTIVE_ENTRY];
 	unsigned long directives;
 	struct vec words;			/* char *, of the line */
 	char *err;

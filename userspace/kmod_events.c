@@ -103,7 +103,10 @@ int kmod_read_events(struct backend *b, const sigset_t *sigmask,
 		     event_fn fn, void *arg)
 {
 	struct kmod *k = kmod(b);
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(k->nl), .events = POLLIN };
+	struct pollfd pfd = {
+		.fd = mnl_socket_get_fd(k->nl),
+		.events = POLLIN,
+	};
 	ssize_t n;
 
 	memset(&b->err, 0, sizeof(b->err));

@@ -237,7 +237,8 @@ static bool handle(struct backend *b, struct reply *r, uint32_t seq,
 				break;
 			if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 				ret = kmod_fail(b, EPROTO, "malformed reply "
-						"from the kernel: short message");
+						"from the kernel: short "
+						"message");
 			else
 				ret = r->parse(b, nlh, r->arg);
 			if (ret < 0)

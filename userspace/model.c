@@ -116,7 +116,8 @@ int policy_canonical(struct op25b_policy *p)
 		struct op25b_entry *slot;
 
 		/* of equal entries, the latest given is the last of its run */
-		if (i + 1 < n && entry_cmp(&in[order[i]], &in[order[i + 1]]) == 0)
+		if (i + 1 < n &&
+		    entry_cmp(&in[order[i]], &in[order[i + 1]]) == 0)
 			continue;
 		slot = vec_push(&out);
 		if (!slot) {

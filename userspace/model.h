@@ -50,11 +50,11 @@ struct op25b_source {
 	uint16_t last_port;
 };
 
-/* Orders of stats. */
+/* Orders of stats; ties go by address, IPv4 first. */
 enum source_order {
-	ORDER_DENIED,	/* most denied first, then most audited, then address */
-	ORDER_LAST,	/* most recently seen first, then address */
-	ORDER_SOURCE,	/* by address: IPv4 first */
+	ORDER_DENIED,	/* most denied first, then most audited */
+	ORDER_LAST,	/* most recently seen first */
+	ORDER_SOURCE,	/* by address */
 };
 
 void sources_sort(struct op25b_source *sources, size_t n,
@@ -139,7 +139,7 @@ struct op25b_event {
 	uint16_t dport;
 	uint8_t hook;		/* NF_INET_LOCAL_OUT or NF_INET_FORWARD */
 	char outdev[16];	/* "" when not told */
-	uint64_t suppressed;	/* events lost to the rate limit before it */
+	uint64_t suppressed;	/* events the rate limit lost before it */
 };
 
 /* Bytes in an address of this family: 4, 16, or 0 when unknown. */

@@ -121,6 +121,8 @@ static void usage(FILE *f)
 	      "options:\n"
 	      "  -j, --json            print JSON instead of text\n"
 	      "  -h, --help            this help\n"
+	      "  --                    the words after it are arguments, even\n"
+	      "                        those that start with '-'\n"
 	      "\n"
 	      "exit status: 0 done, 1 the operation failed, 2 usage error\n",
 	      f);

@@ -91,7 +91,8 @@ static void json_prefixes(struct json *j, const char *key,
 	json_key(j, key);
 	json_open(j, '[');
 	for (i = 0; i < n; i++)
-		json_str(j, format_prefix(&entries[i].prefix, buf, sizeof(buf)));
+		json_str(j, format_prefix(&entries[i].prefix, buf,
+					  sizeof(buf)));
 	json_close(j, ']');
 }
 
@@ -364,7 +365,8 @@ static void event_text(FILE *f, const struct op25b_event *ev)
 
 	if (ev->suppressed)
 		fprintf(f, "(%" PRIu64 " events suppressed)\n", ev->suppressed);
-	fprintf(f, "%s %s %s -> %s (", format_time(ev->time, time, sizeof(time)),
+	fprintf(f, "%s %s %s -> %s (",
+		format_time(ev->time, time, sizeof(time)),
 		known(verdict_name(ev->verdict)),
 		format_endpoint(ev->family, ev->saddr, ev->sport,
 				src, sizeof(src)),

@@ -146,7 +146,8 @@ static int parse_port(const char *text, size_t len, uint16_t *port,
 		break;
 	}
 	if (v < 1 || v > 65535)
-		return fail(err, errlen, "port %s is out of range 1-65535", buf);
+		return fail(err, errlen, "port %s is out of range 1-65535",
+			    buf);
 	*port = (uint16_t)v;
 	return 0;
 }

@@ -799,7 +799,7 @@ static void test_load_errors(void **state)
 	F.detail = "list is full";
 	run("load", path, NULL);
 	assert_int_equal(R.status, EXIT_FAIL);
-	snprintf(want, sizeof(want), "op25bctl: load %s: a list is full (see "
+	snprintf(want, sizeof(want), "op25bctl: load %s: too many entries (see "
 		 "the module parameter max_allow): list is full\n", path);
 	assert_string_equal(R.err, want);
 	unlink(path);
