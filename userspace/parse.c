@@ -516,10 +516,16 @@ const char *format_ports(const uint16_t *ports, size_t n,
 const char *format_entry(const struct op25b_entry *e, char *buf, size_t len)
 {
 	size_t n;
+	char *c;
 
 	format_prefix(&e->prefix, buf, len);
 	n = strlen(buf);
-	if (e->comment[0] && n < len)
-		snprintf(buf + n, len - n, "  # %s", e->comment);
+	if (!e->comment[0] || n >= len)
+		return buf;
+	snprintf(buf + n, len - n, "  # %s", e->comment);
+	/* one line, whatever another client may have put in the comment */
+	for (c = buf + n; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return buf;
 }

@@ -125,7 +125,10 @@ const char *format_prefix(const struct op25b_prefix *p, char *buf, size_t len);
 const char *format_ports(const uint16_t *ports, size_t n,
 			 char *buf, size_t len);
 
-/* "10.0.0.5", or "10.0.0.5  # main MTA" with a comment (ENTRY_STRLEN). */
+/*
+ * "10.0.0.5", or "10.0.0.5  # main MTA" with a comment (ENTRY_STRLEN),
+ * its control characters (which op25bctl never sets) shown as '?'.
+ */
 const char *format_entry(const struct op25b_entry *e, char *buf, size_t len);
 
 #endif /* OP25BCTL_PARSE_H */

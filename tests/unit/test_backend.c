@@ -1138,6 +1138,37 @@ static void test_read_events_stop_and_malformed(void **state)
 	b.ops->close(&b);
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* A signal while waiting: -EINTR, nothing read; blocked, it waits. */
+static void test_read_events_signal(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	sigset_t block, saved, wait_mask;
+	struct backend b;
+	char byte;
+
+	(void)state;
+	assert_int_equal(read(K.fd[0], &byte, 1), 1);	/* nothing to read */
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &saved);
+	sigaction(SIGUSR1, &sa, &old);
+	wait_mask = saved;
+	sigdelset(&wait_mask, SIGUSR1);
+	open_ok(&b);
+	raise(SIGUSR1);			/* pending: comes in the wait */
+	assert_int_equal(b.ops->read_events(&b, &wait_mask, got_event, &got),
+			 -EINTR);
+	assert_int_equal(K.head, K.tail);
+	b.ops->close(&b);
+	sigaction(SIGUSR1, &old, NULL);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1159,6 +1190,7 @@ int main(void)
 		T(test_subscribe),
 		T(test_read_events),
 		T(test_read_events_stop_and_malformed),
+		T(test_read_events_signal),
 	};
 #undef T
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
@@ -420,6 +421,11 @@ static void test_directives(void **state)
 	assert_int_equal(d.entry.list, OP25B_LIST_EXEMPT);
 	assert_string_equal(format_entry(&d.entry, buf, sizeof(buf)),
 			    "10.0.0.0/8");
+	/* a comment from another client stays on its line */
+	snprintf(d.entry.comment, sizeof(d.entry.comment), "a\nallow 0.0.0.0/0"
+		 "\x1b[2J\x7f\tb");
+	assert_string_equal(format_entry(&d.entry, buf, sizeof(buf)),
+			    "10.0.0.0/8  # a?allow 0.0.0.0/0?[2J??b");
 }
 
 /* KEYWORD ARGS... is refused: the argument at fault (-1: none), msg */
