@@ -109,23 +109,24 @@ static void set_free(struct op25b_set *set)
 	kfree(set);
 }
 
-/*
- * Build the per-prefix-length tables for set->entries. Each table gets at
- * least twice as many slots as entries, so linear probing stays short.
- */
 struct set_scratch {
 	u32 count[2][129];
 	u32 base[2][129];
 	struct op25b_ptable *tab[2][129];
 };
 
+/*
+ * Build the per-prefix-length tables for set->entries. Each table gets at
+ * least twice as many slots as entries, so linear probing stays short and
+ * always ends at an empty slot.
+ */
 static int set_index(struct op25b_set *set)
 {
 	struct set_scratch *s;
 	u32 total = 0, i;
 	int f, p, err = -ENOMEM;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	for (i = 0; i < set->n; i++)
@@ -142,12 +143,12 @@ static int set_index(struct op25b_set *set)
 		if (!set->ntables[f])
 			continue;
 		set->tables[f] = kcalloc(set->ntables[f],
-					 sizeof(*set->tables[f]), GFP_KERNEL);
+					 sizeof(*set->tables[f]), GFP_KERNEL_ACCOUNT);
 		if (!set->tables[f])
 			goto out;
 	}
 	if (total) {
-		set->slots = kvcalloc(total, sizeof(*set->slots), GFP_KERNEL);
+		set->slots = kvcalloc(total, sizeof(*set->slots), GFP_KERNEL_ACCOUNT);
 		if (!set->slots)
 			goto out;
 	}
@@ -190,8 +191,9 @@ static struct op25b_set *set_build(struct op25b_prefix *entries,
 				   char **comments, u32 n)
 {
 	struct op25b_set *set;
+	u32 i;
 
-	set = kzalloc(sizeof(*set), GFP_KERNEL);
+	set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 	if (!set) {
 		kvfree(entries);
 		comments_free(comments, n);
@@ -199,8 +201,15 @@ static struct op25b_set *set_build(struct op25b_prefix *entries,
 	}
 	refcount_set(&set->ref, 1);
 	set->entries = entries;
-	set->comments = comments;
 	set->n = n;
+	/* Keep a comment array only for a set that has a comment. */
+	for (i = 0; comments && i < n; i++)
+		if (comments[i])
+			break;
+	if (comments && i == n)
+		comments_free(comments, n);
+	else
+		set->comments = comments;
 	if (set_index(set)) {
 		set_free(set);
 		return NULL;
@@ -271,7 +280,7 @@ static char **comments_copy(const struct op25b_set *set, u32 n, u32 skip,
 	char **c;
 	u32 i, j;
 
-	c = kvcalloc(n, sizeof(*c), GFP_KERNEL);
+	c = kvcalloc(n, sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return NULL;
 	for (i = 0, j = 0; i < set->n; i++, j++) {
@@ -283,7 +292,7 @@ static char **comments_copy(const struct op25b_set *set, u32 n, u32 skip,
 			j++;
 		if (!set->comments || !set->comments[i])
 			continue;
-		c[j] = kstrdup(set->comments[i], GFP_KERNEL);
+		c[j] = kstrdup(set->comments[i], GFP_KERNEL_ACCOUNT);
 		if (!c[j]) {
 			comments_free(c, n);
 			return NULL;
@@ -330,7 +339,7 @@ int op25b_set_change(const struct op25b_set *set,
 	if (!n)
 		return (*out = set_build(NULL, NULL, 0)) ? 0 : -ENOMEM;
 
-	entries = kvmalloc_array(n, sizeof(*entries), GFP_KERNEL);
+	entries = kvmalloc_array(n, sizeof(*entries), GFP_KERNEL_ACCOUNT);
 	if (!entries)
 		return -ENOMEM;
 	memcpy(entries, set->entries, pos * sizeof(*entries));
@@ -350,7 +359,7 @@ int op25b_set_change(const struct op25b_set *set,
 			goto nomem;
 		if (add) {
 			kfree(comments[pos]);
-			comments[pos] = comment ? kstrdup(comment, GFP_KERNEL) :
+			comments[pos] = comment ? kstrdup(comment, GFP_KERNEL_ACCOUNT) :
 						  NULL;
 			if (comment && !comments[pos])
 				goto nomem;
@@ -398,7 +407,7 @@ struct op25b_set *op25b_set_from(const struct op25b_prefix *in,
 	struct loaded *l;
 	u32 i, m = 0;
 
-	l = kvmalloc_array(n, sizeof(*l), GFP_KERNEL);
+	l = kvmalloc_array(n, sizeof(*l), GFP_KERNEL_ACCOUNT);
 	for (i = 0; i < n; i++) {
 		char *comment = comments ? comments[i] : NULL;
 
@@ -421,9 +430,9 @@ struct op25b_set *op25b_set_from(const struct op25b_prefix *in,
 		}
 		l[m++] = l[i];
 	}
-	entries = kvmalloc_array(m, sizeof(*entries), GFP_KERNEL);
+	entries = kvmalloc_array(m, sizeof(*entries), GFP_KERNEL_ACCOUNT);
 	if (comments)
-		c = kvcalloc(m, sizeof(*c), GFP_KERNEL);
+		c = kvcalloc(m, sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if ((!entries && m) || (comments && !c && m))
 		goto out;
 	for (i = 0; i < m; i++) {

@@ -3,8 +3,9 @@
  * op25b: the packet path. Parse, decide, act.
  *
  * Hooked at LOCAL_OUT (the gateway's own processes) and FORWARD (hosts
- * behind it), IPv4 and IPv6. Every header is read with skb_header_pointer,
- * so a truncated or non-linear packet is never read out of bounds.
+ * behind it), IPv4 and IPv6. Past the network header, which the stack keeps
+ * linear on these hooks, every header is read with skb_header_pointer, so a
+ * truncated or non-linear packet is never read out of bounds.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -13,6 +14,8 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <asm/unaligned.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
@@ -47,8 +50,8 @@ static enum parse_result parse_tcp(const struct sk_buff *skb,
 	if (th) {
 		u8 flags = th[offsetof(struct tcphdr, window) - 1];
 
-		pkt->sport = ((const __be16 *)th)[0];
-		pkt->dport = ((const __be16 *)th)[1];
+		pkt->sport = get_unaligned((const __be16 *)th);
+		pkt->dport = get_unaligned((const __be16 *)(th + 2));
 		pkt->port_unknown = false;
 		pkt->syn = (flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
 		return PARSE_INSPECT;
@@ -86,8 +89,7 @@ static enum parse_result parse_ipv4(const struct sk_buff *skb,
 		return PARSE_PASS;
 	frag = ntohs(iph->frag_off);
 	if (frag & IP_OFFSET)
-		return parse_later_fragment(iph->protocol,
-					    (frag & IP_OFFSET) * 8);
+		return parse_later_fragment(IPPROTO_TCP, (frag & IP_OFFSET) * 8);
 	pkt->family = AF_INET;
 	pkt->saddr = (union nf_inet_addr){ .ip = iph->saddr };
 	pkt->daddr = (union nf_inet_addr){ .ip = iph->daddr };
@@ -177,11 +179,17 @@ static unsigned int op25b_hook(void *priv, struct sk_buff *skb,
 	struct op25b_stats *stats;
 	enum parse_result res;
 	struct op25b_pkt pkt;
+	const struct dst_entry *dst;
 	struct op25b_net *pn;
 	bool audit, new_source;
 
-	/* A local MTA on 127.0.0.1, or the gateway's own addresses. */
-	if (state->out && state->out->flags & IFF_LOOPBACK)
+	/*
+	 * A local MTA on 127.0.0.1, or the gateway's own addresses. The
+	 * route, not state->out: a NAT in OUTPUT may have rerouted the packet
+	 * (REDIRECT to a local relay) since the hook state was made.
+	 */
+	dst = skb_dst(skb);
+	if (dst && dst->dev->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
 
 	res = state->pf == NFPROTO_IPV4 ? parse_ipv4(skb, &pkt) :

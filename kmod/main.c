@@ -11,7 +11,6 @@
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 #include "op25b.h"
 
@@ -38,29 +37,54 @@ module_param(all_netns, bool, 0444);
 MODULE_PARM_DESC(all_netns,
 		 "Filter in every netns, existing and new, not only the initial one (default 0)");
 
-static unsigned int op25b_net_id __read_mostly;
+unsigned int op25b_net_id __read_mostly;
 
-struct op25b_net *op25b_pernet(const struct net *net)
+/**
+ * op25b_net_set_hooked - start or stop filtering in @net
+ * @net: the netns, whose op25b_net.lock the caller holds
+ * @on: register the hooks if true, unregister them if false
+ *
+ * Counters are allocated the first time a netns is enabled, so namespaces
+ * that never use op25b cost only their policy.
+ */
+int op25b_net_set_hooked(struct net *net, bool on)
 {
-	return net_generic(net, op25b_net_id);
+	struct op25b_net *pn = op25b_pernet(net);
+	int err;
+
+	if (on == pn->hooked)
+		return 0;
+	if (!on) {
+		op25b_hooks_unregister(net);
+		pn->hooked = false;
+		return 0;
+	}
+	if (!op25b_stats_locked(pn)) {
+		struct op25b_stats *stats = op25b_stats_new(op25b_max_sources);
+
+		if (!stats)
+			return -ENOMEM;
+		rcu_assign_pointer(pn->stats, stats);
+	}
+	err = op25b_hooks_register(net);
+	if (err)
+		return err;
+	pn->hooked = true;
+	return 0;
 }
 
 static int __net_init op25b_net_init(struct net *net)
 {
 	struct op25b_net *pn = op25b_pernet(net);
-	struct op25b_stats *stats;
 	int err;
 
-	stats = op25b_stats_new(op25b_max_sources);
-	if (!stats)
-		return -ENOMEM;
-	RCU_INIT_POINTER(pn->stats, stats);
+	mutex_init(&pn->lock);
 	op25b_budget_init(&pn->log_budget);
 	op25b_budget_init(&pn->event_budget);
 	atomic64_set(&pn->events_suppressed, 0);
 	err = op25b_policy_init(pn);
 	if (err)
-		goto err_stats;
+		return err;
 
 	/*
 	 * Other namespaces (containers, test hosts) opt in, as they start
@@ -68,29 +92,26 @@ static int __net_init op25b_net_init(struct net *net)
 	 * container's mail would surprise more than it protects.
 	 */
 	if (net_eq(net, &init_net) || all_netns) {
-		err = op25b_hooks_register(net);
-		if (err)
-			goto err_policy;
-		pn->hooked = true;
+		mutex_lock(&pn->lock);
+		err = op25b_net_set_hooked(net, true);
+		mutex_unlock(&pn->lock);
+		if (err) {
+			op25b_stats_put(rcu_dereference_protected(pn->stats,
+								  true));
+			op25b_policy_exit(pn);
+			return err;
+		}
 	}
 	return 0;
-
-err_policy:
-	op25b_policy_exit(pn);
-err_stats:
-	op25b_stats_put(stats);
-	return err;
 }
 
 static void __net_exit op25b_net_pre_exit(struct net *net)
 {
 	struct op25b_net *pn = op25b_pernet(net);
 
-	mutex_lock(&op25b_lock);
-	if (pn->hooked)
-		op25b_hooks_unregister(net);
-	pn->hooked = false;
-	mutex_unlock(&op25b_lock);
+	mutex_lock(&pn->lock);
+	op25b_net_set_hooked(net, false);
+	mutex_unlock(&pn->lock);
 }
 
 /* The core waits for a grace period between pre_exit and exit. */
@@ -100,6 +121,7 @@ static void __net_exit op25b_net_exit(struct net *net)
 
 	op25b_policy_exit(pn);
 	op25b_stats_put(rcu_dereference_protected(pn->stats, true));
+	mutex_destroy(&pn->lock);
 }
 
 static struct pernet_operations op25b_net_ops = {
@@ -125,6 +147,7 @@ static int __init op25b_init(void)
 		pr_err("mode must be enforce or audit, not '%s'\n", mode);
 		return -EINVAL;
 	}
+	op25b_report_init();
 	err = op25b_sources_init();
 	if (err)
 		return err;

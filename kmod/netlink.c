@@ -12,14 +12,33 @@
 
 #include "op25b.h"
 
-static const struct nla_policy op25b_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
-	[OP25B_PREFIX_A_FAMILY]	= { .type = NLA_U16 },
-	[OP25B_PREFIX_A_ADDR]	= { .type = NLA_BINARY,
-				    .len = sizeof(struct in6_addr) },
-	[OP25B_PREFIX_A_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+/*
+ * A prefix names its list only inside OP25B_CMD_LOAD, and carries a
+ * comment only where one is kept: each command gets the nest it accepts.
+ */
+#define OP25B_PREFIX_POLICY						\
+	[OP25B_PREFIX_A_FAMILY]	= { .type = NLA_U16 },			\
+	[OP25B_PREFIX_A_ADDR]	= { .type = NLA_BINARY,			\
+				    .len = sizeof(struct in6_addr) },	\
+	[OP25B_PREFIX_A_PLEN]	= NLA_POLICY_MAX(NLA_U8, 128)
+
+#define OP25B_COMMENT_POLICY						\
+	[OP25B_PREFIX_A_COMMENT] = { .type = NLA_NUL_STRING,		\
+				     .len = OP25B_COMMENT_MAX }
+
+static const struct nla_policy op25b_del_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
+	OP25B_PREFIX_POLICY,
+};
+
+static const struct nla_policy op25b_add_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
+	OP25B_PREFIX_POLICY,
+	OP25B_COMMENT_POLICY,
+};
+
+static const struct nla_policy op25b_load_prefix_policy[OP25B_PREFIX_A_MAX + 1] = {
+	OP25B_PREFIX_POLICY,
+	OP25B_COMMENT_POLICY,
 	[OP25B_PREFIX_A_LIST]	= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
-	[OP25B_PREFIX_A_COMMENT] = { .type = NLA_NUL_STRING,
-				     .len = OP25B_COMMENT_MAX },
 };
 
 static const struct nla_policy op25b_config_policy[OP25B_A_MAX + 1] = {
@@ -33,12 +52,17 @@ static const struct nla_policy op25b_load_policy[OP25B_A_MAX + 1] = {
 	[OP25B_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, OP25B_ACTION_MAX),
 	[OP25B_A_MODE]		= NLA_POLICY_MAX(NLA_U8, OP25B_MODE_MAX),
 	[OP25B_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
-	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_prefix_policy),
+	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_load_prefix_policy),
 };
 
-static const struct nla_policy op25b_prefix_cmd_policy[OP25B_A_MAX + 1] = {
+static const struct nla_policy op25b_add_policy[OP25B_A_MAX + 1] = {
 	[OP25B_A_LIST]		= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
-	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_prefix_policy),
+	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_add_prefix_policy),
+};
+
+static const struct nla_policy op25b_del_policy[OP25B_A_MAX + 1] = {
+	[OP25B_A_LIST]		= NLA_POLICY_MAX(NLA_U8, OP25B_LIST_MAX),
+	[OP25B_A_PREFIX]	= NLA_POLICY_NESTED(op25b_del_prefix_policy),
 };
 
 static const struct nla_policy op25b_list_policy[OP25B_A_MAX + 1] = {
@@ -87,15 +111,16 @@ struct parsed_prefix {
 	const char *comment;
 };
 
-static int parse_prefix(const struct nlattr *nest, struct parsed_prefix *pp,
+static int parse_prefix(const struct nlattr *nest,
+			const struct nla_policy *policy, struct parsed_prefix *pp,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[OP25B_PREFIX_A_MAX + 1];
 	struct op25b_prefix *p = &pp->p;
 	int err, len;
+	u16 family;
 
-	err = nla_parse_nested(tb, OP25B_PREFIX_A_MAX, nest,
-			       op25b_prefix_policy, extack);
+	err = nla_parse_nested(tb, OP25B_PREFIX_A_MAX, nest, policy, extack);
 	if (err)
 		return err;
 	pp->list = tb[OP25B_PREFIX_A_LIST] ?
@@ -108,13 +133,14 @@ static int parse_prefix(const struct nlattr *nest, struct parsed_prefix *pp,
 		return -EINVAL;
 
 	memset(p, 0, sizeof(*p));
-	p->family = nla_get_u16(tb[OP25B_PREFIX_A_FAMILY]);
-	len = addr_len(p->family);
+	family = nla_get_u16(tb[OP25B_PREFIX_A_FAMILY]);
+	len = family == AF_INET || family == AF_INET6 ? addr_len(family) : 0;
 	if (!len) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_FAMILY],
 				    "family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
+		return -EINVAL;
 	}
+	p->family = family;
 	if (nla_len(tb[OP25B_PREFIX_A_ADDR]) != len) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_ADDR],
 				    "address length does not match family");
@@ -207,8 +233,7 @@ static int fill_status(struct sk_buff *skb, struct op25b_net *pn)
 	struct op25b_stats *stats;
 	int i;
 
-	stats = rcu_dereference_protected(pn->stats,
-					  lockdep_is_held(&op25b_lock));
+	stats = op25b_stats_locked(pn);
 	if (nla_put_string(skb, OP25B_A_VERSION, OP25B_VERSION) ||
 	    nla_put_u8(skb, OP25B_A_ENABLED, pn->hooked) ||
 	    nla_put_u8(skb, OP25B_A_MODE, policy->mode) ||
@@ -231,6 +256,7 @@ static int fill_status(struct sk_buff *skb, struct op25b_net *pn)
 
 static int op25b_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 {
+	struct op25b_net *pn = info_pernet(info);
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -244,9 +270,9 @@ static int op25b_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto err;
 	}
-	mutex_lock(&op25b_lock);
-	err = fill_status(msg, info_pernet(info));
-	mutex_unlock(&op25b_lock);
+	mutex_lock(&pn->lock);
+	err = fill_status(msg, pn);
+	mutex_unlock(&pn->lock);
 	if (err)
 		goto err;
 	genlmsg_end(msg, hdr);
@@ -275,7 +301,7 @@ static int op25b_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	mutex_lock(&op25b_lock);
+	mutex_lock(&pn->lock);
 	if (attrs[OP25B_A_ACTION] || attrs[OP25B_A_MODE] || nports) {
 		policy = op25b_policy_dup(op25b_policy_locked(pn));
 		if (!policy) {
@@ -291,25 +317,18 @@ static int op25b_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			memcpy(policy->ports, ports, sizeof(ports));
 		}
 	}
-	/* Registering can fail, so it goes before anything is published. */
+	/* Enabling can fail, so it goes before anything is published. */
 	if (attrs[OP25B_A_ENABLED]) {
-		bool on = nla_get_u8(attrs[OP25B_A_ENABLED]);
-
-		if (on && !pn->hooked) {
-			err = op25b_hooks_register(net);
-			if (err) {
-				op25b_policy_free(policy);
-				goto out;
-			}
-		} else if (!on && pn->hooked) {
-			op25b_hooks_unregister(net);
+		err = op25b_net_set_hooked(net, nla_get_u8(attrs[OP25B_A_ENABLED]));
+		if (err) {
+			op25b_policy_free(policy);
+			goto out;
 		}
-		pn->hooked = on;
 	}
 	if (policy)
 		op25b_policy_publish(pn, policy);
 out:
-	mutex_unlock(&op25b_lock);
+	mutex_unlock(&pn->lock);
 	return err;
 }
 
@@ -324,11 +343,13 @@ static int op25b_nl_change_prefix(struct genl_info *info, bool add)
 
 	if (GENL_REQ_ATTR_CHECK(info, OP25B_A_PREFIX))
 		return -EINVAL;
-	err = parse_prefix(info->attrs[OP25B_A_PREFIX], &pp, info->extack);
+	err = parse_prefix(info->attrs[OP25B_A_PREFIX],
+			   add ? op25b_add_prefix_policy : op25b_del_prefix_policy,
+			   &pp, info->extack);
 	if (err)
 		return err;
 
-	mutex_lock(&op25b_lock);
+	mutex_lock(&pn->lock);
 	old = op25b_policy_locked(pn);
 	err = op25b_set_change(old->lists[list], &pp.p, pp.comment, add,
 			       op25b_max_allow, &set);
@@ -347,7 +368,7 @@ static int op25b_nl_change_prefix(struct genl_info *info, bool add)
 	policy->lists[list] = set;
 	op25b_policy_publish(pn, policy);
 out:
-	mutex_unlock(&op25b_lock);
+	mutex_unlock(&pn->lock);
 	return err;
 }
 
@@ -372,7 +393,7 @@ static int op25b_nl_flush_prefixes(struct sk_buff *skb, struct genl_info *info)
 	empty = op25b_set_new_empty();
 	if (!empty)
 		return -ENOMEM;
-	mutex_lock(&op25b_lock);
+	mutex_lock(&pn->lock);
 	policy = op25b_policy_dup(op25b_policy_locked(pn));
 	if (policy) {
 		op25b_set_put(policy->lists[list]);
@@ -380,7 +401,7 @@ static int op25b_nl_flush_prefixes(struct sk_buff *skb, struct genl_info *info)
 		op25b_policy_publish(pn, policy);
 		err = 0;
 	}
-	mutex_unlock(&op25b_lock);
+	mutex_unlock(&pn->lock);
 	if (err)
 		op25b_set_put(empty);
 	return err;
@@ -400,10 +421,10 @@ static int op25b_nl_prefixes_start(struct netlink_callback *cb)
 	u8 list = list_attr(genl_dumpit_info(cb)->attrs);
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	mutex_lock(&op25b_lock);
+	mutex_lock(&pn->lock);
 	ctx->set = op25b_policy_locked(pn)->lists[list];
 	op25b_set_get(ctx->set);
-	mutex_unlock(&op25b_lock);
+	mutex_unlock(&pn->lock);
 	ctx->next = 0;
 	return 0;
 }
@@ -479,11 +500,11 @@ static int op25b_nl_sources_start(struct netlink_callback *cb)
 	struct op25b_net *pn = cb_pernet(cb);
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
-	mutex_lock(&op25b_lock);
-	ctx->stats = rcu_dereference_protected(pn->stats,
-					       lockdep_is_held(&op25b_lock));
-	op25b_stats_get(ctx->stats);
-	mutex_unlock(&op25b_lock);
+	mutex_lock(&pn->lock);
+	ctx->stats = op25b_stats_locked(pn);
+	if (ctx->stats)
+		op25b_stats_get(ctx->stats);
+	mutex_unlock(&pn->lock);
 	memset(&ctx->cur, 0, sizeof(ctx->cur));
 	return 0;
 }
@@ -534,7 +555,8 @@ static int op25b_nl_sources_dump(struct sk_buff *skb,
 	struct source_dump *ctx = (struct source_dump *)cb->ctx;
 	struct source_fill f = { .skb = skb, .cb = cb };
 
-	op25b_stats_walk(ctx->stats, &ctx->cur, fill_source, &f);
+	if (ctx->stats)
+		op25b_stats_walk(ctx->stats, &ctx->cur, fill_source, &f);
 	return skb->len;
 }
 
@@ -543,13 +565,19 @@ static int op25b_nl_reset_stats(struct sk_buff *skb, struct genl_info *info)
 	struct op25b_net *pn = info_pernet(info);
 	struct op25b_stats *stats, *old;
 
+	mutex_lock(&pn->lock);
+	old = op25b_stats_locked(pn);
+	if (!old) {		/* never enabled: nothing counted */
+		mutex_unlock(&pn->lock);
+		return 0;
+	}
 	stats = op25b_stats_new(op25b_max_sources);
-	if (!stats)
+	if (!stats) {
+		mutex_unlock(&pn->lock);
 		return -ENOMEM;
-	mutex_lock(&op25b_lock);
-	old = rcu_replace_pointer(pn->stats, stats,
-				  lockdep_is_held(&op25b_lock));
-	mutex_unlock(&op25b_lock);
+	}
+	rcu_assign_pointer(pn->stats, stats);
+	mutex_unlock(&pn->lock);
 	/* Packets still counting into @old finish before it can go. */
 	synchronize_rcu();
 	op25b_stats_put(old);
@@ -587,20 +615,17 @@ static int load_collect(struct genl_info *info, struct load_list *l)
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != OP25B_A_PREFIX)
 			continue;
-		err = parse_prefix(a, &pp, info->extack);
+		err = parse_prefix(a, op25b_load_prefix_policy, &pp,
+				   info->extack);
 		if (err)
 			return err;
-		if (++count[pp.list] > op25b_max_allow) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a,
-					    "list is full (module parameter max_allow)");
-			return -ENOSPC;
-		}
+		count[pp.list]++;
 	}
 	for (k = 0; k <= OP25B_LIST_MAX; k++) {
 		l[k].prefixes = kvmalloc_array(count[k], sizeof(*l[k].prefixes),
-					       GFP_KERNEL);
+					       GFP_KERNEL_ACCOUNT);
 		l[k].comments = kvcalloc(count[k], sizeof(*l[k].comments),
-					 GFP_KERNEL);
+					 GFP_KERNEL_ACCOUNT);
 		if (count[k] && (!l[k].prefixes || !l[k].comments))
 			return -ENOMEM;
 	}
@@ -609,26 +634,16 @@ static int load_collect(struct genl_info *info, struct load_list *l)
 
 		if (nla_type(a) != OP25B_A_PREFIX)
 			continue;
-		parse_prefix(a, &pp, NULL);
+		parse_prefix(a, op25b_load_prefix_policy, &pp, NULL);
 		to = &l[pp.list];
 		to->prefixes[to->n] = pp.p;
 		if (pp.comment) {
-			to->comments[to->n] = kstrdup(pp.comment, GFP_KERNEL);
+			to->comments[to->n] =
+				kstrdup(pp.comment, GFP_KERNEL_ACCOUNT);
 			if (!to->comments[to->n])
 				return -ENOMEM;
 		}
 		to->n++;
-	}
-	/* A set keeps no comment array for a list without comments. */
-	for (k = 0; k <= OP25B_LIST_MAX; k++) {
-		u32 i = 0;
-
-		while (i < l[k].n && !l[k].comments[i])
-			i++;
-		if (i == l[k].n) {
-			kvfree(l[k].comments);
-			l[k].comments = NULL;
-		}
 	}
 	return 0;
 }
@@ -669,11 +684,18 @@ static int op25b_nl_load(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		op25b_set_put(policy->lists[k]);
 		policy->lists[k] = set;
+		/* Counted once duplicates are gone. */
+		if (op25b_set_size(set) > op25b_max_allow) {
+			NL_SET_ERR_MSG(info->extack,
+				       "list is full (module parameter max_allow)");
+			err = -ENOSPC;
+			goto out;
+		}
 	}
 
-	mutex_lock(&op25b_lock);
+	mutex_lock(&pn->lock);
 	op25b_policy_publish(pn, policy);
-	mutex_unlock(&op25b_lock);
+	mutex_unlock(&pn->lock);
 	policy = NULL;
 	err = 0;
 out:
@@ -686,9 +708,26 @@ static const struct genl_multicast_group op25b_mcgrps[] = {
 	{ .name = OP25B_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
+/* Cleared, and a grace period waited, before the family goes away. */
+static bool op25b_events_on;
+
 bool op25b_nl_listened(struct net *net)
 {
-	return genl_has_listeners(&op25b_family, net, 0);
+	return READ_ONCE(op25b_events_on) &&
+	       genl_has_listeners(&op25b_family, net, 0);
+}
+
+static size_t event_size(void)
+{
+	return nla_total_size(0) +			/* OP25B_A_EVENT */
+	       nla_total_size_64bit(sizeof(u64)) +	/* TIME */
+	       nla_total_size(sizeof(u8)) +		/* VERDICT */
+	       nla_total_size(sizeof(u16)) +		/* FAMILY */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       2 * nla_total_size(sizeof(u16)) +	/* SPORT, DPORT */
+	       nla_total_size(sizeof(u8)) +		/* HOOK */
+	       nla_total_size(IFNAMSIZ) +		/* OUTDEV */
+	       nla_total_size_64bit(sizeof(u64));	/* SUPPRESSED */
 }
 
 /* Packet path: one OP25B_CMD_EVENT to the events group. */
@@ -700,7 +739,7 @@ int op25b_nl_event(struct net *net, const struct op25b_pkt *pkt,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	skb = genlmsg_new(event_size(), GFP_ATOMIC);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &op25b_family, 0, OP25B_CMD_EVENT);
@@ -753,14 +792,14 @@ static const struct genl_ops op25b_genl_ops[] = {
 		.cmd	= OP25B_CMD_ADD_PREFIX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 		.doit	= op25b_nl_add_prefix,
-		.policy	= op25b_prefix_cmd_policy,
+		.policy	= op25b_add_policy,
 		.maxattr = OP25B_A_MAX,
 	},
 	{
 		.cmd	= OP25B_CMD_DEL_PREFIX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 		.doit	= op25b_nl_del_prefix,
-		.policy	= op25b_prefix_cmd_policy,
+		.policy	= op25b_del_policy,
 		.maxattr = OP25B_A_MAX,
 	},
 	{
@@ -814,10 +853,16 @@ static struct genl_family op25b_family __ro_after_init = {
 
 int __init op25b_genl_init(void)
 {
-	return genl_register_family(&op25b_family);
+	int err = genl_register_family(&op25b_family);
+
+	WRITE_ONCE(op25b_events_on, !err);
+	return err;
 }
 
 void op25b_genl_exit(void)
 {
+	/* Hooks still run until the pernet ops go: stop their events first. */
+	WRITE_ONCE(op25b_events_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&op25b_family);
 }

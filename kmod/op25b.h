@@ -5,7 +5,7 @@
  * The packet path (hook.c) reads two RCU-published objects per netns: the
  * policy (what to filter, immutable once published) and the stats (where to
  * count, mutable only through per-CPU counters and per-source records).
- * Writers are the netlink handlers, serialised by op25b_lock.
+ * Writers are the netlink handlers, serialised per netns by op25b_net.lock.
  */
 #ifndef _OP25B_H
 #define _OP25B_H
@@ -15,6 +15,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <net/netns/generic.h>
 #include <linux/op25b.h>
 
 #define OP25B_VERSION	"0.1.0"
@@ -76,20 +77,30 @@ struct op25b_budget {
 };
 
 struct op25b_net {
+	/* Read by every inspected SYN. */
 	struct op25b_policy __rcu *policy;
-	struct op25b_stats __rcu *stats;
-	bool hooked;			/* hooks registered in this netns */
-	struct op25b_budget log_budget;
+	struct op25b_stats __rcu *stats;	/* NULL until first enabled */
+
+	/* Written under a flood of denials: a cache line of their own. */
+	struct op25b_budget log_budget ____cacheline_aligned_in_smp;
 	struct op25b_budget event_budget;
 	atomic64_t events_suppressed;
+
+	struct mutex lock ____cacheline_aligned_in_smp;	/* writers */
+	bool hooked;			/* hooks registered in this netns */
 };
 
-extern struct mutex op25b_lock;
+extern unsigned int op25b_net_id;
 extern unsigned int op25b_max_allow;
 extern unsigned int op25b_max_sources;
 extern u8 op25b_default_mode;
 
-struct op25b_net *op25b_pernet(const struct net *net);
+static inline struct op25b_net *op25b_pernet(const struct net *net)
+{
+	return net_generic(net, op25b_net_id);
+}
+
+int op25b_net_set_hooked(struct net *net, bool on);
 struct op25b_policy *op25b_policy_new(u8 mode);
 struct op25b_policy *op25b_policy_dup(const struct op25b_policy *old);
 void op25b_policy_free(struct op25b_policy *policy);
@@ -102,7 +113,13 @@ void op25b_policy_wq_exit(void);
 static inline struct op25b_policy *op25b_policy_locked(struct op25b_net *pn)
 {
 	return rcu_dereference_protected(pn->policy,
-					 lockdep_is_held(&op25b_lock));
+					 lockdep_is_held(&pn->lock));
+}
+
+static inline struct op25b_stats *op25b_stats_locked(struct op25b_net *pn)
+{
+	return rcu_dereference_protected(pn->stats,
+					 lockdep_is_held(&pn->lock));
 }
 
 /* sources.c: per-CPU totals and the bounded per-source deny table */
@@ -155,6 +172,7 @@ void op25b_hooks_unregister(struct net *net);
 
 /* report.c: kernel log lines and events for denied and audited SYNs */
 void op25b_budget_init(struct op25b_budget *b);
+void op25b_report_init(void);
 void op25b_report(struct op25b_net *pn, const struct op25b_pkt *pkt,
 		  const struct nf_hook_state *state, bool audited,
 		  bool new_source);

@@ -2,7 +2,7 @@
 /*
  * op25b: the per-netns policy, copy-on-write.
  *
- * A writer (under op25b_lock) duplicates the published policy, changes the
+ * A writer (under op25b_net.lock) duplicates the published policy, changes the
  * copy and publishes it; the old one is freed after a grace period from a
  * workqueue, since freeing a large allowlist may sleep. A packet therefore
  * sees either the whole old policy or the whole new one.
@@ -10,9 +10,6 @@
 #include <linux/slab.h>
 
 #include "op25b.h"
-
-/* Serialises writers of every netns's policy, stats pointer and hooks. */
-DEFINE_MUTEX(op25b_lock);
 
 static struct workqueue_struct *op25b_wq;
 
@@ -36,10 +33,9 @@ static void policy_free_work(struct work_struct *work)
 struct op25b_policy *op25b_policy_dup(const struct op25b_policy *old)
 {
 	struct op25b_policy *p;
-
 	int i;
 
-	p = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	p = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
 	for (i = 0; i <= OP25B_LIST_MAX; i++)
@@ -62,7 +58,7 @@ struct op25b_policy *op25b_policy_new(u8 mode)
 	struct op25b_policy *p;
 	int i;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
 	for (i = 0; i <= OP25B_LIST_MAX; i++) {

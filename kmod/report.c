@@ -4,9 +4,12 @@
  * flood the kernel log or the event listeners.
  *
  * The first denial (or audit) of a source new to the counter table is
- * always logged: that line is the inventory of devices still sending on
- * port 25. Later ones share a small budget per second. Events go to the
- * netlink multicast group only when someone listens, under a larger
+ * logged: that line is the inventory of devices still sending on port 25.
+ * Those lines have a budget of their own, shared by every netns, so that
+ * root in a user namespace spoofing new sources cannot flood the host's
+ * log; it is generous enough that a real network never reaches it. Later
+ * denials of a known source share a small budget per netns. Events go to
+ * the netlink multicast group only when someone listens, under a larger
  * budget; what the budget refuses is counted and reported with the next
  * event that goes out.
  */
@@ -19,8 +22,11 @@
 
 #include "op25b.h"
 
+#define OP25B_LOG_NEW_PER_SEC	200
 #define OP25B_LOG_PER_SEC	10
 #define OP25B_EVENTS_PER_SEC	1000
+
+static struct op25b_budget op25b_new_source_budget;
 
 void op25b_budget_init(struct op25b_budget *b)
 {
@@ -28,9 +34,15 @@ void op25b_budget_init(struct op25b_budget *b)
 	atomic_set(&b->used, 0);
 }
 
+void op25b_report_init(void)
+{
+	op25b_budget_init(&op25b_new_source_budget);
+}
+
 /*
  * Once the second's budget is spent, a caller only reads: a flood writes
- * no shared cache line here. Two CPUs starting a new second at once may
+ * no shared cache line here (but for the count of suppressed events, and
+ * only while someone listens). Two CPUs starting a new second at once may
  * let a few more through; a budget, not an exact count.
  */
 static bool budget_take(struct op25b_budget *b, unsigned int per_sec)
@@ -84,7 +96,9 @@ void op25b_report(struct op25b_net *pn, const struct op25b_pkt *pkt,
 		  const struct nf_hook_state *state, bool audited,
 		  bool new_source)
 {
-	if (new_source || budget_take(&pn->log_budget, OP25B_LOG_PER_SEC))
+	if (new_source ?
+	    budget_take(&op25b_new_source_budget, OP25B_LOG_NEW_PER_SEC) :
+	    budget_take(&pn->log_budget, OP25B_LOG_PER_SEC))
 		report_log(pkt, state, audited);
 	report_event(pn, pkt, state, audited);
 }

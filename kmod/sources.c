@@ -30,15 +30,15 @@
 struct op25b_source {
 	struct op25b_source __rcu *next;
 	union nf_inet_addr addr;
-	u8 family;
 	unsigned long busy;		/* bit 0: an update is in progress */
-	seqcount_t seq;			/* guards the last_* fields */
 	atomic64_t denied;
 	atomic64_t audited;
 	u64 first_seen;
 	u64 last_seen;
 	union nf_inet_addr last_dst;
+	seqcount_t seq;			/* guards the last_* fields */
 	__be16 last_port;
+	u8 family;
 };
 
 struct op25b_pcpu_totals {
@@ -75,15 +75,19 @@ struct op25b_stats *op25b_stats_new(u32 max)
 {
 	u32 nb = stats_nbuckets(max);
 	struct op25b_stats *s;
+	int cpu;
 
-	s = kvzalloc(struct_size(s, buckets, nb), GFP_KERNEL);
+	s = kvzalloc(struct_size(s, buckets, nb), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return NULL;
-	s->pcpu = netdev_alloc_pcpu_stats(struct op25b_pcpu_totals);
+	s->pcpu = alloc_percpu_gfp(struct op25b_pcpu_totals,
+				   GFP_KERNEL_ACCOUNT);
 	if (!s->pcpu) {
 		kvfree(s);
 		return NULL;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(s->pcpu, cpu)->syncp);
 	refcount_set(&s->ref, 1);
 	s->max = max;
 	s->seed = get_random_u32();
@@ -151,7 +155,7 @@ static struct op25b_source *source_get(struct op25b_stats *s,
 				       bool audited, bool *added)
 {
 	struct op25b_source __rcu **head;
-	struct op25b_source *first, *old, *e;
+	struct op25b_source *first, *cur, *old, *e;
 
 	head = &s->buckets[source_hash(s, p) & s->mask];
 	first = rcu_dereference(*head);
@@ -181,19 +185,20 @@ static struct op25b_source *source_get(struct op25b_stats *s,
 	 */
 	for (;;) {
 		RCU_INIT_POINTER(e->next, first);
-		old = unrcu_pointer(cmpxchg(head, RCU_INITIALIZER(first),
+		cur = unrcu_pointer(cmpxchg(head, RCU_INITIALIZER(first),
 					    RCU_INITIALIZER(e)));
-		if (old == first) {
+		if (cur == first) {
 			*added = true;
 			return e;
 		}
-		old = chain_find(old, first, p);
+		/* Not the head re-read: what cmpxchg saw is what was searched. */
+		old = chain_find(cur, first, p);
 		if (old) {
 			kmem_cache_free(op25b_source_cache, e);
 			atomic_dec(&s->nr);
 			return old;
 		}
-		first = rcu_dereference(*head);
+		first = cur;
 	}
 }
 
@@ -264,6 +269,8 @@ void op25b_stats_totals(const struct op25b_stats *s, struct op25b_totals *sum)
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
+	if (!s)
+		return;
 	for_each_possible_cpu(cpu) {
 		const struct op25b_pcpu_totals *t = per_cpu_ptr(s->pcpu, cpu);
 		struct op25b_totals c;
@@ -287,7 +294,7 @@ void op25b_stats_totals(const struct op25b_stats *s, struct op25b_totals *sum)
 
 u32 op25b_stats_nsources(const struct op25b_stats *s)
 {
-	return atomic_read(&s->nr);
+	return s ? atomic_read(&s->nr) : 0;
 }
 
 static void source_read(const struct op25b_source *e,
@@ -355,7 +362,7 @@ out:
 
 int op25b_sources_init(void)
 {
-	op25b_source_cache = KMEM_CACHE(op25b_source, 0);
+	op25b_source_cache = KMEM_CACHE(op25b_source, SLAB_ACCOUNT);
 	return op25b_source_cache ? 0 : -ENOMEM;
 }
 

@@ -9,7 +9,7 @@ st=$(status_json)
 log "status: $st"
 jq_check "$st" '.enabled == true and .action == "reject" and .ports == [25]
 	and .allow_entries == 0 and (.version | type) == "string"
-	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0}' \
+	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"fresh module: enabled, reject, port 25, empty allowlist, zero totals"
 
 for f in 4 6; do
@@ -29,7 +29,7 @@ jq_check "$js" '.sources[] | select(.source == "10.1.0.2")
 jq_check "$js" '.sources[] | select(.source == "fd00:1::2")
 	| .denied == 2 and .last_destination == "2001:db8:25::25" and .last_port == 25' \
 	"fd00:1::2: 2 denied, last 2001:db8:25::25 port 25"
-jq_check "$js" '.totals == {"inspected": 4, "allowed": 0, "denied": 4, "untracked": 0}' \
+jq_check "$js" '.totals == {"inspected": 4, "allowed": 0, "denied": 4, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"totals: 4 inspected, 4 denied (465 and 587 not inspected)"
 check_totals "$js"
 # times: RFC 3339 UTC, first <= last, and about now

@@ -27,7 +27,7 @@ done
 
 js=$(stats_json)
 log "stats: $js"
-jq_check "$js" '.totals == {"inspected": 6, "allowed": 2, "denied": 4, "untracked": 0}' \
+jq_check "$js" '.totals == {"inspected": 6, "allowed": 2, "denied": 4, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"totals: 6 inspected, 2 allowed, 4 denied"
 jq_check "$js" '[.sources[] | select(.source == "10.0.0.5" or .source == "fd00::5") | .denied] == [1, 1]' \
 	"the MTA's denials from before the allow are kept, no more"

@@ -29,7 +29,7 @@ for f in 4 6; do
 	fam $f
 	expect client "$GW_CLIENT" 25 ok
 done
-jq_check "$(stats_json)" '.totals == {"inspected": 2, "allowed": 0, "denied": 2, "untracked": 0}' \
+jq_check "$(stats_json)" '.totals == {"inspected": 2, "allowed": 0, "denied": 2, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"loopback and inbound connections not inspected"
 
 # the allowlist applies to the gateway's own addresses too

@@ -35,7 +35,7 @@ wait_listen other2 25
 st=$(status_json other)
 log "status in other: $st"
 jq_check "$st" '.enabled == false and .allow_entries == 0
-	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0}' \
+	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"other: disabled, empty allowlist, zero totals"
 jq_check "$(list_json other)" '.allow == []' "other: list -j empty"
 jq_check "$(stats_json other)" '.sources == [] and .totals.denied == 0' "other: stats -j empty"

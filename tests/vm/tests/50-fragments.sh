@@ -92,7 +92,7 @@ jq_check "$js" '[.sources[] | select(.source == "10.1.0.2") | [.denied, .last_de
 	"10.1.0.2: 1 denied, to 203.0.113.25 port 25"
 jq_check "$js" '[.sources[] | select(.source == "fd00:1::2") | [.denied, .last_destination, .last_port]] == [[1, "2001:db8:25::25", 25]]' \
 	"fd00:1::2: 1 denied, to 2001:db8:25::25 port 25"
-jq_check "$js" '.totals == {"inspected": 2, "allowed": 0, "denied": 2, "untracked": 0}' "totals: 2 inspected, 2 denied"
+jq_check "$js" '.totals == {"inspected": 2, "allowed": 0, "denied": 2, "untracked": 0, "audited": 0, "exempt": 0}' "totals: 2 inspected, 2 denied"
 
 # an allowlisted source's tiny fragment passes
 op25bctl allow 10.1.0.2

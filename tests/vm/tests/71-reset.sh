@@ -17,15 +17,15 @@ list_before=$(list_json)
 op25bctl reset
 js=$(stats_json)
 log "stats after reset: $js"
-jq_check "$js" '.sources == [] and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0}' \
+jq_check "$js" '.sources == [] and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"after reset: no source, zero totals"
 jq_check "$(status_json)" '.allow_entries == 1 and .action == "reject"
-	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0}' \
+	and .totals == {"inspected": 0, "allowed": 0, "denied": 0, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"status: allowlist and action kept, totals zero"
 assert_eq "$(list_json)" "$list_before" "list -j unchanged"
 
 expect client $V6_INET 25 refused 0.5
 js=$(stats_json)
 jq_check "$js" '[.sources[] | [.source, .denied]] == [["fd00:1::2", 1]]
-	and .totals == {"inspected": 1, "allowed": 0, "denied": 1, "untracked": 0}' \
+	and .totals == {"inspected": 1, "allowed": 0, "denied": 1, "untracked": 0, "audited": 0, "exempt": 0}' \
 	"counting starts again from one"

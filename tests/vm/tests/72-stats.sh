@@ -20,7 +20,7 @@ js=$(stats_json)
 log "stats: $js"
 jq_check "$js" '[.sources[] | [.source, .denied]] == [["10.1.0.3", 3], ["10.1.0.2", 1]]' \
 	"two sources tracked, most denied first"
-jq_check "$js" '.totals == {"inspected": 6, "allowed": 0, "denied": 6, "untracked": 2}' \
+jq_check "$js" '.totals == {"inspected": 6, "allowed": 0, "denied": 6, "untracked": 2, "audited": 0, "exempt": 0}' \
 	"6 denied, 2 of them untracked"
 check_totals "$js"
 jq_check "$(status_json)" '.sources == 2 and .sources_max == 2' "status: 2 of max 2 sources"

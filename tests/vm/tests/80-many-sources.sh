@@ -25,7 +25,7 @@ jq_check "$js" "(.sources | length) == $N and all(.sources[]; .denied == 1 and .
 	and ([.sources[].source] | unique | length) == $N
 	and all(.sources[]; .source | startswith(\"10.2.\"))" \
 	"$N distinct sources, one denial each"
-jq_check "$js" ".totals == {\"inspected\": $N, \"allowed\": 0, \"denied\": $N, \"untracked\": 0}" \
+jq_check "$js" ".totals == {\"inspected\": $N, \"allowed\": 0, \"denied\": $N, \"untracked\": 0, \"audited\": 0, \"exempt\": 0}" \
 	"totals: $N inspected and denied"
 jq_check "$(status_json)" ".sources == $N" "status: $N sources tracked"
 lines=$(op25bctl stats | grep -c '^10\.2\.')
