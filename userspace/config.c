@@ -7,7 +7,6 @@
 #include "config.h"
 #include "parse.h"
 
-#define BLANKS " \t"
 #define BOM "\xef\xbb\xbf"
 
 struct reader {

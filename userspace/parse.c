@@ -331,8 +331,6 @@ const char *list_name(uint8_t list)
 
 /* ---- comments ---- */
 
-#define BLANKS " \t"
-
 int parse_comment(int argc, char *const *argv, char *out,
 		  char *err, size_t errlen)
 {

@@ -24,6 +24,9 @@
 /* Room for an entry with its comment, in text form. */
 #define ENTRY_STRLEN	(PREFIX_STRLEN + 4 + OP25B_COMMENT_MAX)
 
+/* What separates words: in a configuration file, and in a comment. */
+#define BLANKS		" \t"
+
 /* Room for a parse error message. */
 #define PARSE_ERRLEN	192
 

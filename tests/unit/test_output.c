@@ -375,6 +375,21 @@ static void status_lists(struct vec *scope, struct vec *exempt)
 	e->prefix = prefix("10.0.0.0/8");
 }
 
+/* What both renderings of test_status end with. */
+#define STATUS_TEXT_TAIL						\
+	"sources: 2 (max 4096)\n"					\
+	"inspected: 18446744073709551615\n"				\
+	"allowed: 2\n"							\
+	"denied: 3\n"							\
+	"untracked: 0\n"						\
+	"audited: 4\n"							\
+	"exempted: 5\n"
+#define STATUS_JSON_TAIL						\
+	"\"sources\": 2, \"sources_max\": 4096, "			\
+	"\"totals\": {\"inspected\": 18446744073709551615, "		\
+	"\"allowed\": 2, \"denied\": 3, \"untracked\": 0, "		\
+	"\"audited\": 4, \"exempt\": 5}}\n"
+
 static void test_status(void **state)
 {
 	struct op25b_status st = {
@@ -407,13 +422,7 @@ static void test_status(void **state)
 		      "allow_entries: 3 (max 1024)\n"
 		      "scope: 10.1.0.0/16, fd00:1::/64\n"
 		      "exempt: 10.0.0.0/8\n"
-		      "sources: 2 (max 4096)\n"
-		      "inspected: 18446744073709551615\n"
-		      "allowed: 2\n"
-		      "denied: 3\n"
-		      "untracked: 0\n"
-		      "audited: 4\n"
-		      "exempted: 5\n");
+		      STATUS_TEXT_TAIL);
 	output_status(capture_start(&c), OUTPUT_JSON, &st, &scope, &exempt);
 	capture_check(&c,
 		      "{\"version\": \"0.1.0 \\\"dev\\\"\", \"enabled\": true, "
@@ -423,10 +432,7 @@ static void test_status(void **state)
 		      "\"scope_entries\": 2, \"exempt_entries\": 1, "
 		      "\"scope\": [\"10.1.0.0/16\", \"fd00:1::/64\"], "
 		      "\"exempt\": [\"10.0.0.0/8\"], "
-		      "\"sources\": 2, \"sources_max\": 4096, "
-		      "\"totals\": {\"inspected\": 18446744073709551615, "
-		      "\"allowed\": 2, \"denied\": 3, \"untracked\": 0, "
-		      "\"audited\": 4, \"exempt\": 5}}\n");
+		      STATUS_JSON_TAIL);
 
 	st.enabled = false;
 	st.mode = 42;
@@ -443,13 +449,7 @@ static void test_status(void **state)
 		      "allow_entries: 3 (max 1024)\n"
 		      "scope: (none)\n"
 		      "exempt: (none)\n"
-		      "sources: 2 (max 4096)\n"
-		      "inspected: 18446744073709551615\n"
-		      "allowed: 2\n"
-		      "denied: 3\n"
-		      "untracked: 0\n"
-		      "audited: 4\n"
-		      "exempted: 5\n");
+		      STATUS_TEXT_TAIL);
 	output_status(capture_start(&c), OUTPUT_JSON, &st, &scope, &exempt);
 	capture_check(&c,
 		      "{\"version\": \"0.1.0 \\\"dev\\\"\", \"enabled\": false, "
@@ -458,10 +458,7 @@ static void test_status(void **state)
 		      "\"allow_entries\": 3, \"allow_max\": 1024, "
 		      "\"scope_entries\": 2, \"exempt_entries\": 1, "
 		      "\"scope\": [], \"exempt\": [], "
-		      "\"sources\": 2, \"sources_max\": 4096, "
-		      "\"totals\": {\"inspected\": 18446744073709551615, "
-		      "\"allowed\": 2, \"denied\": 3, \"untracked\": 0, "
-		      "\"audited\": 4, \"exempt\": 5}}\n");
+		      STATUS_JSON_TAIL);
 	vec_free(&scope);
 	vec_free(&exempt);
 }
