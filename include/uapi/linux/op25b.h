@@ -60,15 +60,17 @@
  *	they replace the blocked ports); at least one.
  *
  * OP25B_CMD_ADD_PREFIX (doit)
- *	Request: OP25B_A_PREFIX (required), OP25B_A_LIST (optional, default
- *	OP25B_LIST_ALLOW). Adds the prefix to the list; an
- *	OP25B_PREFIX_A_COMMENT is kept with it. Adding a prefix that is
- *	already present succeeds, keeps a single entry and replaces its
- *	comment. The address must have no bits set past the prefix length
- *	(-EINVAL otherwise). -ENOSPC when the list holds max_allow entries.
+ *	Request: OP25B_A_PREFIX (required; FAMILY, ADDR, PLEN and optionally
+ *	COMMENT), OP25B_A_LIST (optional, default OP25B_LIST_ALLOW). Adds the
+ *	prefix to the list, with its comment. Adding a prefix that is already
+ *	present succeeds, keeps a single entry and sets its comment (none if
+ *	none is given). The address must have no bits set past the prefix
+ *	length (-EINVAL otherwise). -ENOSPC when the list holds max_allow
+ *	entries.
  *
  * OP25B_CMD_DEL_PREFIX (doit)
- *	Request: as OP25B_CMD_ADD_PREFIX. -ENOENT if the prefix is absent.
+ *	Request: as OP25B_CMD_ADD_PREFIX, without COMMENT. -ENOENT if the
+ *	prefix is absent.
  *
  * OP25B_CMD_FLUSH_PREFIXES (doit)
  *	Request: OP25B_A_LIST (optional, default OP25B_LIST_ALLOW). Empties
@@ -95,8 +97,10 @@
  *	one or the new one, never a mix. Request: OP25B_A_MODE,
  *	OP25B_A_ACTION, OP25B_A_PORT (1 to OP25B_MAX_PORTS) all required, and
  *	any number of OP25B_A_PREFIX, each naming its list in
- *	OP25B_PREFIX_A_LIST (default allow). A prefix repeated in one list is
- *	kept once. Counters and the enabled state are left alone. A large
+ *	OP25B_PREFIX_A_LIST (default allow; only LOAD takes LIST in a prefix).
+ *	A prefix repeated in one list is kept once, as given last; max_allow
+ *	applies after repeats are removed. Counters and the enabled state are
+ *	left alone. A large
  *	policy makes a large message: raise the socket's send buffer
  *	(SO_SNDBUFFORCE).
  *
