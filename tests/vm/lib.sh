@@ -144,11 +144,16 @@ jq_check() {
 # jqr JSON FILTER: jq -r output
 jqr() { printf '%s\n' "$1" | /usr/bin/jq -r "$2"; }
 
+# jqc JSON FILTER: jq -c output; fails (exit status) if jq does
+jqc() { printf '%s\n' "$1" | /usr/bin/jq -c "$2"; }
+
 # check_totals JSON: the counting invariants of the uapi header hold
+# (audited and exempt count as 0 where op25bctl does not show them)
 check_totals() {
-	jq_check "$1" '.totals.inspected == .totals.allowed + .totals.denied
-		and .totals.denied == .totals.untracked + ([.sources[].denied] | add // 0)' \
-		"inspected == allowed + denied, denied == untracked + sum(source denied)"
+	jq_check "$1" '.totals as $t | ($t.exempt // 0) as $e | ($t.audited // 0) as $a
+		| $t.inspected == $e + $t.allowed + $a + $t.denied
+		and $a + $t.denied == $t.untracked + ([.sources[] | .denied + (.audited // 0)] | add // 0)' \
+		"inspected == exempt + allowed + audited + denied, audited + denied == untracked + sum over sources"
 }
 
 # ---- topology --------------------------------------------------------------

@@ -13,7 +13,8 @@
 # network namespace inside it. The initramfs is built in build/vm/ from
 # busybox-static, the real tools with their shared libraries, the kernel
 # modules the tests need (resolved through modules.dep), op25b.ko and
-# userspace/op25bctl from the repository.
+# userspace/op25bctl from the repository; promtool too (48 MB) when a
+# selected test mentions it.
 #
 # Results come back on the VM's second serial port (build/vm/results.log);
 # the kernel console goes to build/vm/console.log. Each test prints
@@ -116,6 +117,17 @@ build_initramfs() {
 		ln -s "../bin/$t" "$root/usr/sbin/$t"
 		copy_libs "$p"
 	done
+	# promtool (48 MB, Debian's prometheus) only for the tests that use it
+	local sel_files=()
+	for t in "${tests[@]}"; do sel_files+=("$here/tests/$t.sh"); done
+	if [ "$mode" = tests ] && grep -qs promtool "${sel_files[@]}"; then
+		if p=$(command -v promtool); then
+			install -m 755 "$p" "$root/usr/bin/promtool"
+			copy_libs "$p"
+		else
+			echo "vm: warning: promtool missing (scripts/deps.sh installs prometheus): tests use their own checks only" >&2
+		fi
+	fi
 	if [ -x "$ctl" ]; then
 		install -m 755 "$ctl" "$root/usr/bin/op25bctl"
 		ln -s ../bin/op25bctl "$root/usr/sbin/op25bctl"
