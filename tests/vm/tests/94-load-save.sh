@@ -76,6 +76,19 @@ printf '%s\n' "$s1" >"$TMPDIR/saved.conf"
 op25bctl load "$TMPDIR/saved.conf"
 assert_eq "$(op25bctl save)" "$s1" "save after loading the saved file"
 
+# comments as the command line gives them survive save | load - unchanged,
+# and none can smuggle a directive into the saved file
+op25bctl allow 192.0.2.7 comment 'a # b "quoted" back\slash ünïcode' >/dev/null
+op25bctl exempt add 192.0.2.0/28 comment 'relay # 2' >/dev/null
+ctl allow 192.0.2.8 comment "$(printf 'x\nmode audit')"
+log "comment with a newline: exit $CTL_RC"
+s3=$(op25bctl save) || fail "$s3"
+out=$($CTL save | $CTL load - 2>&1) || fail "save | load - with odd comments: $out"
+assert_eq "$(op25bctl save)" "$s3" "save after save | load - with odd comments"
+jq_check "$(status_json)" '.mode == "enforce"' "still enforce"
+jq_check "$(list_json)" '.comments["192.0.2.7"] == "a # b \"quoted\" back\\slash ünïcode"' "the comment, byte for byte"
+op25bctl load "$C"
+
 # another file replaces everything, lists emptied included
 cat >"$TMPDIR/other.conf" <<-'EOT'
 mode audit
