@@ -71,6 +71,7 @@ ip netns add other
 jq_check "$(status_json other)" '.mode == "audit"' "a new netns starts in audit too"
 op25bctl mode enforce
 expect client $V4_INET 25 refused 0.5
+jq_check "$(status_json other)" '.mode == "audit"' "the other netns keeps its own mode"
 op25b_unload
 
 if insmod "$KO" mode=bogus 2>/dev/null; then

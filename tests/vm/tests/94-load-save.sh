@@ -174,4 +174,10 @@ rc=$?
 assert_eq "$rc" 2 "load - of a broken stdin: exit status"
 case $out in *:3:*) ;; *) fail "load - of a broken stdin does not name line 3: $out" ;; esac
 assert_eq "$(op25bctl save)" "$s2" "save unchanged by a broken stdin"
+
+# every netns has its own configuration
+ip netns add other
+op25bctl -n other load "$TMPDIR/base.conf"
+assert_eq "$(op25bctl -n other save)" "$s1" "another netns: its own load"
+assert_eq "$(op25bctl save)" "$s2" "the gateway's configuration unchanged"
 check_totals "$(stats_json)"
