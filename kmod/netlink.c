@@ -738,6 +738,7 @@ int op25b_nl_event(struct net *net, const struct op25b_pkt *pkt,
 	struct nlattr *nest;
 	struct sk_buff *skb;
 	void *hdr;
+	int err;
 
 	skb = genlmsg_new(event_size(), GFP_ATOMIC);
 	if (!skb)
@@ -766,8 +767,14 @@ int op25b_nl_event(struct net *net, const struct op25b_pkt *pkt,
 			      OP25B_A_PAD))
 		goto err;
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&op25b_family, net, skb, 0, 0, GFP_ATOMIC);
-	return 0;
+	/*
+	 * -ESRCH: the last listener just left. Any other error (a listener
+	 * with NETLINK_BROADCAST_ERROR overran) makes the caller count the
+	 * event as suppressed.
+	 */
+	err = genlmsg_multicast_netns(&op25b_family, net, skb, 0, 0,
+				      GFP_ATOMIC);
+	return err == -ESRCH ? 0 : err;
 
 err:
 	nlmsg_free(skb);

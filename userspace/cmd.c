@@ -36,8 +36,9 @@ static const char *reason_of(const struct backend_error *e)
 	switch (e->code) {
 	case EPERM:
 		return "permission denied: CAP_NET_ADMIN is needed";
-	case ENOSPC:
-		return "too many entries (see the module parameter max_allow)";
+	case ENOSPC:	/* unless the kernel's own message names it */
+		return strstr(e->msg, "max_allow") ? "too many entries" :
+			"too many entries (see the module parameter max_allow)";
 	default:
 		return strerror(e->code);
 	}

@@ -4,17 +4,31 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "kmod.h"
+
+/* Room for a whole second of the module's event budget (1000). */
+#define EVENTS_RCVBUF	(4 << 20)
 
 int kmod_subscribe(struct backend *b)
 {
 	struct kmod *k = kmod(b);
 	unsigned int group = k->events_group;
+	int fd = mnl_socket_get_fd(k->nl), size = EVENTS_RCVBUF, on = 1;
 
 	if (!group)
 		return kmod_fail(b, EPROTONOSUPPORT, "the op25b module has no "
 				 "\"" OP25B_MCGRP_EVENTS "\" multicast group");
+	/*
+	 * An overrun must be reported to the module, which then counts the
+	 * event as suppressed, instead of vanishing silently.
+	 */
+	if (mnl_socket_setsockopt(k->nl, NETLINK_BROADCAST_ERROR, &on,
+				  sizeof(on)) < 0)
+		return kmod_fail(b, errno, "setting NETLINK_BROADCAST_ERROR");
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (mnl_socket_setsockopt(k->nl, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)
 		return kmod_fail(b, errno, "joining the \"" OP25B_MCGRP_EVENTS

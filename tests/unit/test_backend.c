@@ -48,8 +48,9 @@ static struct {
 	unsigned int head, tail;
 	int fd[2];		/* a pipe: the socket's fd, always readable */
 	/* setsockopt(SOL_SOCKET): the latest value of each, and a refusal */
-	int sndbuf, sndbufforce, sndbufforce_errno;
+	int sndbuf, sndbufforce, sndbufforce_errno, rcvbufforce;
 	unsigned int group;	/* joined (NETLINK_ADD_MEMBERSHIP) */
+	int broadcast_error;	/* NETLINK_BROADCAST_ERROR */
 } K;
 
 /* ---- wrapped libmnl socket calls ---- */
@@ -103,6 +104,9 @@ int __wrap_mnl_socket_setsockopt(const struct mnl_socket *nl, int type,
 	if (type == NETLINK_ADD_MEMBERSHIP) {
 		assert_int_equal(len, sizeof(unsigned int));
 		memcpy(&K.group, buf, sizeof(K.group));
+	} else if (type == NETLINK_BROADCAST_ERROR) {
+		assert_int_equal(len, sizeof(int));
+		memcpy(&K.broadcast_error, buf, sizeof(int));
 	}
 	return 0;
 }
@@ -121,6 +125,8 @@ int __wrap_setsockopt(int fd, int level, int name, const void *val,
 		memcpy(&K.sndbufforce, val, sizeof(int));
 	else if (name == SO_SNDBUF)
 		memcpy(&K.sndbuf, val, sizeof(int));
+	else if (name == SO_RCVBUFFORCE)
+		memcpy(&K.rcvbufforce, val, sizeof(int));
 	else
 		fail_msg("setsockopt %d", name);
 	return 0;
@@ -981,6 +987,9 @@ static void test_subscribe(void **state)
 	open_ok(&b);
 	assert_int_equal(b.ops->subscribe(&b), 0);
 	assert_int_equal(K.group, EVENTS_GROUP);	/* not "other" */
+	/* overruns reported to the module; room for a second of events */
+	assert_int_equal(K.broadcast_error, 1);
+	assert_true(K.rcvbufforce >= 1 << 20);
 	b.ops->close(&b);
 
 	K.no_groups = true;
