@@ -11,9 +11,13 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all module userspace unit vm check demo deps lint clean
+.PHONY: all bench module userspace unit vm check demo deps lint clean
 
 all: module userspace
+
+bench: deps
+	$(MAKE) all
+	tests/bench/run.sh
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build dir: install linux-headers-cloud-amd64 or set KDIR" >&2; exit 1; }

@@ -5,7 +5,7 @@ set -eu
 pkgs="build-essential pkg-config libmnl-dev libnftnl-dev libcmocka-dev
 linux-image-cloud-amd64 linux-headers-cloud-amd64 qemu-system-x86
 busybox-static cpio iproute2 nftables socat jq netsniff-ng kmod
-prometheus"
+prometheus iptables ipset"
 
 missing=
 for p in $pkgs; do

@@ -95,30 +95,13 @@ fi
 [ -x "$ctl" ] || echo "vm: warning: $ctl missing (make userspace): tests that need it will fail" >&2
 
 # ---- initramfs ---------------------------------------------------------
-build_initramfs() {
-	rm -rf "$root"
-	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,run,tmp,vm/tests,vm/modules}
-	ln -s usr/lib "$root/lib"
-	ln -s usr/lib64 "$root/lib64"
-	mkdir -p "$root/var"
-	ln -s /run "$root/var/run"
-	# The kernel opens /dev/console before /init runs; without root to make
-	# the node, /init reopens it once devtmpfs is mounted.
-	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+. "$here/initramfs.sh"
 
-	# Real tools, at their own paths, with the libraries ldd lists. Busybox
-	# supplies the rest; no busybox link shadows a real tool.
-	local tools="ip nft socat jq timeout setpriv unshare trafgen"
-	# Each is reachable as /usr/bin/NAME and /usr/sbin/NAME.
-	local t p
-	for t in $tools; do
-		p=$(command -v "$t") || die "$t not installed (scripts/deps.sh)"
-		install -m 755 "$p" "$root/usr/bin/$t"
-		ln -s "../bin/$t" "$root/usr/sbin/$t"
-		copy_libs "$p"
-	done
+build_initramfs() {
+	initramfs_base "ip nft socat jq timeout setpriv unshare trafgen" \
+		"veth nf_reject_ipv4 nf_reject_ipv6"
 	# promtool (48 MB, Debian's prometheus) only for the tests that use it
-	local sel_files=()
+	local t p sel_files=()
 	for t in "${tests[@]}"; do sel_files+=("$here/tests/$t.sh"); done
 	if [ "$mode" = tests ] && grep -qs promtool "${sel_files[@]}"; then
 		if p=$(command -v promtool); then
@@ -128,35 +111,6 @@ build_initramfs() {
 			echo "vm: warning: promtool missing (scripts/deps.sh installs prometheus): tests use their own checks only" >&2
 		fi
 	fi
-	if [ -x "$ctl" ]; then
-		install -m 755 "$ctl" "$root/usr/bin/op25bctl"
-		ln -s ../bin/op25bctl "$root/usr/sbin/op25bctl"
-		copy_libs "$ctl"
-	fi
-	install -m 755 /bin/busybox "$root/bin/busybox"
-	for t in $(/bin/busybox --list); do
-		[ "$t" = busybox ] && continue
-		[ -e "$root/usr/bin/$t" ] || [ -e "$root/usr/sbin/$t" ] && continue
-		ln -s busybox "$root/bin/$t"
-	done
-
-	# Kernel modules: veth and the reject helpers, plus what op25b.ko
-	# depends on, each after its own dependencies (modules.dep order).
-	: >"$root/vm/modules.list"
-	if [ -f "$KMODDIR/modules.dep" ]; then
-		local want="veth nf_reject_ipv4 nf_reject_ipv6"
-		if [ -f "$ko" ]; then
-			want="$want $(modinfo -F depends "$ko" | tr ',' ' ')"
-		fi
-		local m
-		for m in $want; do
-			mod_with_deps "$m"
-		done | awk '!seen[$0]++' | while read -r rp; do
-			cp "$KMODDIR/$rp" "$root/vm/modules/"
-			echo "${rp##*/}" >>"$root/vm/modules.list"
-		done
-	fi
-	[ -f "$ko" ] && cp "$ko" "$root/vm/op25b.ko"
 
 	install -m 755 "$here/init" "$root/init"
 	cp "$here/lib.sh" "$root/vm/"
@@ -168,40 +122,7 @@ build_initramfs() {
 		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-90}"
 		echo "VERBOSE=$verbose"
 	} >"$root/vm/run.conf"
-	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
-	echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$root/etc/passwd"
-	echo "root:x:0:" >"$root/etc/group"
-	echo "nogroup:x:65534:" >>"$root/etc/group"
-
-	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out/initramfs.cpio" ||
-		die "cpio failed"
-}
-
-# copy_libs BINARY: the shared libraries ldd lists, at the same paths
-copy_libs() {
-	local l
-	for l in $(ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
-		[ -e "$root$l" ] || install -D -m 755 "$(readlink -f "$l")" "$root$l"
-	done
-}
-
-# mod_with_deps NAME: module paths (relative to KMODDIR), dependencies first
-mod_with_deps() {
-	local line path deps d
-	line=$(grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$KMODDIR/modules.dep" | head -n 1)
-	if [ -z "$line" ]; then
-		# built in, or unknown: the kernel has it or insmod of op25b will say
-		grep -qE "/$1\.ko" "$KMODDIR/modules.builtin" 2>/dev/null ||
-			echo "vm: warning: module $1 not found in $KMODDIR" >&2
-		return
-	fi
-	path=${line%%:*}
-	deps=${line#*:}
-	# modules.dep lists dependencies nearest first: load them in reverse
-	for d in $(echo $deps | tr ' ' '\n' | tac); do
-		echo "$d"
-	done
-	echo "$path"
+	initramfs_pack "$out/initramfs.cpio"
 }
 
 mkdir -p "$out"
