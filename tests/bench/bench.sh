@@ -321,6 +321,11 @@ measure pass none v4-443
 floor_on empty-hook
 measure pass empty-hook v4-443
 nft_off
+if [ -f /vm/noop_hook.ko ]; then
+	insmod /vm/noop_hook.ko || die "insmod noop_hook.ko"
+	measure pass bare-hook v4-443
+	rmmod noop_hook || die "rmmod noop_hook"
+fi
 op25b_on drop
 check_path v4-443 pass "pass path, op25b"
 measure pass op25b v4-443

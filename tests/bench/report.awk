@@ -91,8 +91,8 @@ END {
 	}
 
 	# pass path: overhead over no filter, and over an empty hook
-	split("op25b nft iptables empty-hook", fl, " ")
-	for (j = 1; j <= 4; j++) {
+	split("op25b nft iptables empty-hook bare-hook", fl, " ")
+	for (j = 1; j <= 5; j++) {
 		over("pass", fl[j], "none")
 		fig("pass path: overhead per SYN", fl[j], "ns", "")
 	}
@@ -106,6 +106,12 @@ END {
 	}
 	ratio_over("pass", "op25b", "nft", "empty-hook")
 	fig("pass path: above an empty hook, op25b / nft", "op25b/nft", "ratio", "")
+	for (j = 1; j <= 2; j++) {
+		over("pass", fl[j], "bare-hook")
+		fig("pass path: overhead above a bare hook", fl[j], "ns", "")
+	}
+	ratio_over("pass", "op25b", "nft", "bare-hook")
+	fig("pass path: above a bare hook, op25b / nft", "op25b/nft", "ratio", "")
 
 	split("deny-drop deny6-drop deny-reject", df, " ")
 	dname["deny-drop"] = "deny path, drop"

@@ -22,6 +22,7 @@
 #   SECS=1        guest seconds per run
 #   REPS_LOAD=3   runs of the load and memory-per-entry figures
 #   KERNEL, KMODDIR, OP25B_KO, OP25BCTL   as for tests/vm/run.sh
+#   KDIR=...      kernel build dir for tests/bench/noop (default KMODDIR/build)
 #   BENCH_TIMEOUT=seconds   hard limit for the VM (default 2400)
 set -u
 
@@ -73,6 +74,15 @@ mkdir -p "$root$xtlib"
 for e in libxt_standard libxt_tcp libxt_set libxt_SET libipt_REJECT libip6t_REJECT; do
 	cp "$xtlib/$e.so" "$root$xtlib/" || die "iptables extension $e missing"
 done
+# the bare-hook reference module, built against the booted kernel
+kdir=${KDIR:-$KMODDIR/build}
+rm -rf "$out/noop"
+if [ -d "$kdir" ] && cp -r "$here/noop" "$out/noop" &&
+	make -s -C "$kdir" M="$out/noop" modules >"$out/noop.log" 2>&1; then
+	cp "$out/noop/noop_hook.ko" "$root/vm/noop_hook.ko"
+else
+	echo "bench: warning: noop_hook.ko not built (see $out/noop.log): no bare-hook figures" >&2
+fi
 install -m 755 "$here/init" "$root/init"
 install -m 755 "$here/bench.sh" "$root/vm/bench.sh"
 cp -r "$here/rules" "$root/vm/rules"
