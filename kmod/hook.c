@@ -91,8 +91,6 @@ static enum parse_result parse_ipv4(const struct sk_buff *skb,
 	if (frag & IP_OFFSET)
 		return parse_later_fragment(IPPROTO_TCP, (frag & IP_OFFSET) * 8);
 	pkt->family = AF_INET;
-	pkt->saddr = (union nf_inet_addr){ .ip = iph->saddr };
-	pkt->daddr = (union nf_inet_addr){ .ip = iph->daddr };
 	return parse_tcp(skb, skb_network_offset(skb) + iph->ihl * 4,
 			 frag & IP_MF, pkt);
 }
@@ -100,7 +98,6 @@ static enum parse_result parse_ipv4(const struct sk_buff *skb,
 static enum parse_result parse_ipv6(struct sk_buff *skb,
 				    struct op25b_pkt *pkt)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	unsigned int thoff = 0;
 	unsigned short fragoff;
 	int proto, flags = 0;
@@ -114,8 +111,6 @@ static enum parse_result parse_ipv6(struct sk_buff *skb,
 		return PARSE_PASS;
 
 	pkt->family = AF_INET6;
-	pkt->saddr.in6 = ip6h->saddr;
-	pkt->daddr.in6 = ip6h->daddr;
 	/*
 	 * A first fragment whose header chain ends before the upper-layer
 	 * header breaks RFC 8200 and may hide a TCP SYN: judge it as one.
@@ -128,6 +123,25 @@ static enum parse_result parse_ipv6(struct sk_buff *skb,
 		return PARSE_INSPECT;
 	}
 	return parse_tcp(skb, thoff, fragment, pkt);
+}
+
+/*
+ * The addresses, read only for a SYN to a blocked port: most packets never
+ * need them. The network header is linear at LOCAL_OUT and FORWARD.
+ */
+static void read_addrs(const struct sk_buff *skb, struct op25b_pkt *pkt)
+{
+	if (pkt->family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		pkt->saddr = (union nf_inet_addr){ .ip = iph->saddr };
+		pkt->daddr = (union nf_inet_addr){ .ip = iph->daddr };
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		pkt->saddr.in6 = ip6h->saddr;
+		pkt->daddr.in6 = ip6h->daddr;
+	}
 }
 
 static bool port_blocked(const struct op25b_policy *policy, __be16 port)
@@ -203,6 +217,7 @@ static unsigned int op25b_hook(void *priv, struct sk_buff *skb,
 	policy = rcu_dereference(pn->policy);
 	if (!pkt.port_unknown && !port_blocked(policy, pkt.dport))
 		return NF_ACCEPT;
+	read_addrs(skb, &pkt);
 
 	stats = rcu_dereference(pn->stats);
 	if (op25b_set_match(policy->lists[OP25B_LIST_EXEMPT], pkt.family,
