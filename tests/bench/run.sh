@@ -41,24 +41,14 @@ ko=${OP25B_KO:-$top/op25b.ko}
 ctl=${OP25BCTL:-$top/userspace/op25bctl}
 [ -f "$ko" ] || die "$ko missing (make module)"
 [ -x "$ctl" ] || die "$ctl missing (make userspace)"
-rel=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
-if [ -z "${KERNEL:-}" ]; then
-	if [ -n "$rel" ] && [ -f "/boot/vmlinuz-$rel" ]; then
-		KERNEL=/boot/vmlinuz-$rel
-	else
-		KERNEL=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
-	fi
-fi
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die "no kernel to boot (install linux-image-cloud-amd64 or set KERNEL)"
-krel=${KERNEL##*/vmlinuz-}
-KMODDIR=${KMODDIR:-/lib/modules/$krel}
+. "$top/tests/vm/initramfs.sh"
+vm_kernel
 
 REPS=${REPS:-5}
 SECS=${SECS:-1}
 REPS_LOAD=${REPS_LOAD:-3}
 
 # ---- initramfs: the test VM's, plus the bench's tools -------------------------
-. "$top/tests/vm/initramfs.sh"
 
 mkdir -p "$out"
 initramfs_base "ip nft jq timeout trafgen ipset xtables-legacy-multi" \

@@ -16,6 +16,9 @@
 #	order), op25b.ko as /vm/op25b.ko, /etc/passwd and /etc/group
 #   initramfs_pack CPIO
 #	root packed as a newc cpio archive
+#   vm_kernel
+#	sets KERNEL (default: the one matching op25b.ko's vermagic, else the
+#	newest *-cloud-amd64), krel, KMODDIR, and rel (op25b.ko's release)
 
 initramfs_base() {
 	local tools=$1 want=$2
@@ -104,4 +107,22 @@ mod_with_deps() {
 		echo "$d"
 	done
 	echo "$path"
+}
+
+vm_kernel() {
+	rel=
+	if [ -f "$ko" ]; then
+		rel=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
+	fi
+	if [ -z "${KERNEL:-}" ]; then
+		if [ -n "$rel" ] && [ -f "/boot/vmlinuz-$rel" ]; then
+			KERNEL=/boot/vmlinuz-$rel
+		else
+			KERNEL=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
+		fi
+	fi
+	[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
+		die "no kernel to boot (install linux-image-cloud-amd64 or set KERNEL)"
+	krel=${KERNEL##*/vmlinuz-}
+	KMODDIR=${KMODDIR:-/lib/modules/$krel}
 }

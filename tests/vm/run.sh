@@ -74,20 +74,8 @@ fi
 # ---- which kernel ------------------------------------------------------
 ko=${OP25B_KO:-$top/op25b.ko}
 ctl=${OP25BCTL:-$top/userspace/op25bctl}
-rel=
-if [ -f "$ko" ]; then
-	rel=$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{print $1}')
-fi
-if [ -z "${KERNEL:-}" ]; then
-	if [ -n "$rel" ] && [ -f "/boot/vmlinuz-$rel" ]; then
-		KERNEL=/boot/vmlinuz-$rel
-	else
-		KERNEL=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
-	fi
-fi
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die "no kernel to boot (install linux-image-cloud-amd64 or set KERNEL)"
-krel=${KERNEL##*/vmlinuz-}
-KMODDIR=${KMODDIR:-/lib/modules/$krel}
+. "$top/tests/vm/initramfs.sh"
+vm_kernel
 if [ -n "$rel" ] && [ "$rel" != "$krel" ]; then
 	echo "vm: warning: op25b.ko is built for $rel, booting $krel" >&2
 fi
@@ -95,7 +83,6 @@ fi
 [ -x "$ctl" ] || echo "vm: warning: $ctl missing (make userspace): tests that need it will fail" >&2
 
 # ---- initramfs ---------------------------------------------------------
-. "$here/initramfs.sh"
 
 build_initramfs() {
 	initramfs_base "ip nft socat jq timeout setpriv unshare trafgen" \
