@@ -75,6 +75,19 @@ static void make_mask(union nf_inet_addr *mask, u8 family, u8 plen)
 			       plen ? htonl(~0U << (32 - plen)) : 0;
 }
 
+/* No bits set past the prefix length: the one form a set stores. */
+bool op25b_prefix_masked(const struct op25b_prefix *p)
+{
+	union nf_inet_addr mask;
+	int i;
+
+	make_mask(&mask, p->family, p->plen);
+	for (i = 0; i < 4; i++)
+		if (p->addr.all[i] & ~mask.all[i])
+			return false;
+	return true;
+}
+
 static int prefix_cmp(const void *a, const void *b)
 {
 	const struct op25b_prefix *x = a, *y = b;

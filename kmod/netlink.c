@@ -93,17 +93,6 @@ static int put_addr(struct sk_buff *skb, int type, u8 family,
 	return nla_put(skb, type, addr_len(family), addr);
 }
 
-static bool prefix_masked(const struct op25b_prefix *p)
-{
-	const u8 *b = (const u8 *)&p->addr;
-	int i, bits = p->plen;
-
-	for (i = 0; i < addr_len(p->family); i++, bits -= min(bits, 8))
-		if (b[i] & ~(0xff00 >> min(bits, 8)))
-			return false;
-	return true;
-}
-
 /* A prefix, the list it names (allow if none) and its comment (or NULL). */
 struct parsed_prefix {
 	struct op25b_prefix p;
@@ -153,7 +142,7 @@ static int parse_prefix(const struct nlattr *nest,
 				    "prefix length too long for family");
 		return -EINVAL;
 	}
-	if (!prefix_masked(p)) {
+	if (!op25b_prefix_masked(p)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[OP25B_PREFIX_A_ADDR],
 				    "address has bits set past the prefix length");
 		return -EINVAL;

@@ -43,6 +43,7 @@ struct op25b_pkt {
 /* allowlist.c: immutable prefix sets, shared between policies by refcount */
 struct op25b_set;
 
+bool op25b_prefix_masked(const struct op25b_prefix *p);
 struct op25b_set *op25b_set_new_empty(void);
 void op25b_set_get(struct op25b_set *set);
 void op25b_set_put(struct op25b_set *set);
