@@ -5,7 +5,8 @@ set -eu
 pkgs="build-essential pkg-config libmnl-dev libnftnl-dev libcmocka-dev
 linux-image-cloud-amd64 linux-headers-cloud-amd64 qemu-system-x86
 busybox-static cpio iproute2 nftables socat jq netsniff-ng kmod
-prometheus iptables ipset"
+prometheus iptables ipset
+dkms dh-dkms debhelper dpkg-dev lintian mandoc man-db bash-completion systemd"
 
 missing=
 for p in $pkgs; do
