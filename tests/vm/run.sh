@@ -99,6 +99,15 @@ build_initramfs() {
 		fi
 	fi
 
+	# make install into the VM's root, for the tests that check the
+	# installed tree ("make install" in them): op25bctl in /usr/local/sbin
+	# (the harness's copy stays in /usr/sbin), /etc/op25b.conf, the unit,
+	# op25b.ko in /lib/modules/KREL/extra with the modules it depends on
+	# and a modules.dep, so that the unit's modprobe works as on a gateway
+	if [ "$mode" = tests ] && grep -qs 'make install' "${sel_files[@]}"; then
+		install_into_root
+	fi
+
 	install -m 755 "$here/init" "$root/init"
 	cp "$here/lib.sh" "$root/vm/"
 	[ -f "$here/demo.sh" ] && cp "$here/demo.sh" "$root/vm/"
@@ -110,6 +119,26 @@ build_initramfs() {
 		echo "VERBOSE=$verbose"
 	} >"$root/vm/run.conf"
 	initramfs_pack "$out/initramfs.cpio"
+}
+
+install_into_root() {
+	local log=$out/install.log m rp
+	if ! make -s -C "$top" install-tools install-module DESTDIR="$root" \
+		KDIR="/lib/modules/$krel/build" >"$log" 2>&1; then
+		echo "vm: warning: make install into the VM root failed ($log):" >&2
+		tail -n 5 "$log" | sed 's/^/    /' >&2
+		return
+	fi
+	copy_libs "$root/usr/local/sbin/op25bctl"
+	for m in $(modinfo -F depends "$root/lib/modules/$krel/extra/op25b.ko" | tr ',' ' '); do
+		for rp in $(mod_with_deps "$m"); do
+			install -D -m 644 "$KMODDIR/$rp" "$root/lib/modules/$krel/$rp"
+		done
+	done
+	depmod -b "$root" "$krel" >>"$log" 2>&1 ||
+		echo "vm: warning: depmod -b $root $krel failed ($log)" >&2
+	# busybox's modprobe where the unit calls it
+	ln -sf ../bin/busybox "$root/sbin/modprobe"
 }
 
 mkdir -p "$out"
