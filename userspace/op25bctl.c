@@ -124,7 +124,9 @@ static void usage(FILE *f)
 	      "  --                    the words after it are arguments, even\n"
 	      "                        those that start with '-'\n"
 	      "\n"
-	      "exit status: 0 done, 1 the operation failed, 2 usage error\n",
+	      "exit status: 0 done, 1 the operation failed, 2 usage error\n"
+	      "'op25bctl help COMMAND' for more; the configuration file and\n"
+	      "examples: man op25bctl\n",
 	      f);
 }
 
