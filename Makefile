@@ -121,6 +121,9 @@ install-tools: userspace
 		echo "$(INSTALL) -m 644 etc/op25b.conf $(DESTDIR)$(CONF)"; \
 		$(INSTALL) -m 644 etc/op25b.conf $(DESTDIR)$(CONF); \
 	fi
+ifeq ($(DESTDIR),)
+	@echo "install: then: systemctl daemon-reload; review $(CONF); systemctl enable --now op25b"
+endif
 
 install-module: module
 	@test -n "$(KREL)" || { echo "install: no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
