@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The version is OP25B_VERSION in kmod/op25b.h; dkms.conf, debian/changelog
 # and the man page's title line must say the same, or a package would name
 # one version and hold another.

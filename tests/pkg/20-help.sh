@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # op25bctl's command table is the list: "op25bctl help" shows every
 # command, "help COMMAND" and "COMMAND --help" each one's usage; the man
 # page documents each under COMMANDS and the bash completion offers each,

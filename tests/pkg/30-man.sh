@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # docs/op25bctl.8: mandoc's lint and man-db's groff warnings are quiet, and
 # the page has the sections an admin looks for.
 . "$TOP/tests/pkg/lib.sh"

@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # completion/op25bctl in bash with bash-completion: commands, their
 # subcommands and values, global options, stats options, files for load.
 . "$TOP/tests/pkg/lib.sh"

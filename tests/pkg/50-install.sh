@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # make install / uninstall into a DESTDIR: exactly the expected files, with
 # the paths substituted; the installed op25bctl runs; an existing
 # /etc/op25b.conf is never overwritten; uninstall removes every file, and

@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # op25b.service as installed: systemd-analyze verify is quiet (the paths
 # exist: installed under a temporary PREFIX), and the unit is what the
 # issue asks: oneshot, loads the module then the policy, reload = load.

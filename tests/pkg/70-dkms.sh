@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # DKMS builds op25b.ko from the installed source for the cloud kernel, with
 # Debian's dkms, in throwaway trees (--dkmstree, --sourcetree,
 # --installtree): the machine's /usr/src and /var/lib/dkms are not touched.

@@ -1,3 +1,5 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # The Debian source package builds op25b-dkms and op25b-tools with
 # dpkg-buildpackage -us -uc (source and binaries, in a copy of the tree),
 # lintian finds no error or warning, and the packages hold what they should:
