@@ -187,4 +187,3 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("op25b developers");
 MODULE_DESCRIPTION("Outbound Port 25 Blocking: deny SMTP SYNs from sources not on an allowlist");
 MODULE_VERSION(OP25B_VERSION);
-MODULE_ALIAS_GENL_FAMILY(OP25B_GENL_NAME);

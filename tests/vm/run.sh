@@ -137,10 +137,10 @@ install_into_root() {
 	done
 	depmod -b "$root" "$krel" >>"$log" 2>&1 ||
 		echo "vm: warning: depmod -b $root $krel failed ($log)" >&2
-	# No /sbin/modprobe: the kernel would run it to autoload op25b when
-	# op25bctl asks for the genetlink family, and the other tests expect a
-	# module that is loaded only when they load it. The test calls
-	# busybox's (/bin/modprobe) where the unit says /sbin/modprobe.
+	# No /sbin/modprobe: the tests load every module themselves, and
+	# nothing should load one behind their back (request_module). The
+	# test calls busybox's (/bin/modprobe) where the unit says
+	# /sbin/modprobe.
 }
 
 mkdir -p "$out"

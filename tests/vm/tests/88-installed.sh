@@ -19,8 +19,8 @@ CTL=/usr/local/sbin/op25bctl
 
 # unit KEY: run the unit's KEY= command line (a leading '-' ignored, as
 # systemd does, but the status is kept); UNIT_OUT, UNIT_RC. The VM has no
-# /sbin/modprobe (the kernel would autoload op25b through it in the other
-# tests): busybox's /bin/modprobe stands in, with the same modules.dep.
+# /sbin/modprobe (nothing may load modules behind the tests' back):
+# busybox's /bin/modprobe stands in, with the same modules.dep.
 unit() {
 	_l=$(sed -n "s/^$1=//p" "$UNIT")
 	[ -n "$_l" ] || fail "no $1= in $UNIT"
