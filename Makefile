@@ -11,9 +11,9 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all bench module userspace unit vm check demo deps lint clean
+.PHONY: all bench module userspace fuzz unit vm check demo deps lint clean
 
-all: module userspace
+all: module userspace fuzz
 
 bench: deps
 	$(MAKE) all
@@ -25,6 +25,10 @@ module:
 
 userspace:
 	$(MAKE) -C userspace
+
+# the VM suite's netlink fuzzer (tests/vm/tests/62-, 63-)
+fuzz:
+	$(MAKE) -C tests/fuzz
 
 deps:
 	scripts/deps.sh
@@ -70,4 +74,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf build
