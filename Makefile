@@ -69,6 +69,10 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C userspace CC=clang
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/fuzz CC=clang
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/fuzz
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

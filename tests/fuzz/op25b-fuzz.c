@@ -207,7 +207,7 @@ static void align4(struct msg *m)
 static size_t attr_start(struct msg *m, uint16_t type)
 {
 	struct nlattr a = { .nla_len = NLA_HDRLEN, .nla_type = type };
-	size_t off = m->len;
+	size_t off;
 
 	align4(m);
 	off = m->len;
@@ -986,6 +986,8 @@ static const char *const cmd_names[] = {
 	"flush_prefixes", "get_prefixes", "get_sources", "reset_stats",
 	"load", "event",
 };
+_Static_assert(sizeof(cmd_names) / sizeof(cmd_names[0]) == OP25B_CMD_MAX + 1,
+	       "a name for every command");
 
 static void sockopts(int fd)
 {

@@ -1,16 +1,17 @@
 #!/bin/sh
 # Module lifecycle: 50 rounds of insmod and rmmod (20 with OP25B_SLOW),
 # module parameters varying (mode, all_netns, max_allow, max_sources):
-# the first fifth idle, then with traffic flowing (a SYN flood to port 25
-# and connections), then with namespaces alive across unloads, op25b
-# enabled in them and a 2,000-entry configuration loaded there and in the
-# gateway, a namespace created and one destroyed while loaded. Every
-# rmmod succeeds with no reference left (/proc/modules), the module's
-# slab cache goes with it, the namespaces survive and start afresh, and at
-# the end kernel memory is back near where it began: Slab within 2 MB
-# (one leaked configuration per round would be ~5 MB) and no net
-# namespace left behind (net_namespace objects in /proc/slabinfo: the
-# baseline's less keep1 and keep2, deleted at the end).
+# 40% idle, 40% with traffic flowing (a SYN flood to port 25 and
+# connections), the rest with namespaces alive across unloads, op25b
+# enabled in them and a 1,000-entry configuration loaded, a namespace
+# created and one destroyed while loaded. Every rmmod succeeds with no
+# reference left (/proc/modules), the module's slab cache goes with it,
+# the namespaces survive and start afresh, and at the end kernel memory is
+# back near where it began: Slab within 2 MB and no net namespace left
+# behind (net_namespace objects in /proc/slabinfo: the baseline's less
+# keep1 and keep2, deleted at the end). Slab catches gross leaks (per
+# packet, per source, per namespace); small ones are kmemleak's, in the
+# debug-kernel tier.
 . /vm/lib.sh
 topo_setup
 op25b_loaded && op25b_unload
@@ -19,8 +20,8 @@ ROUNDS=50
 
 awk 'BEGIN { print "mode enforce"; print "action reject"; print "port 25"
 	print "allow 10.0.0.5 comment MTA"; print "allow fd00::5"
-	for (i = 0; i < 1000; i++) printf "allow 198.18.%d.%d comment host %d\n", int(i / 200), i % 200, i
-	for (i = 0; i < 1000; i++) printf "exempt 2001:db8:%x::/48\n", i }' >"$TMPDIR/big.conf"
+	for (i = 0; i < 500; i++) printf "allow 198.18.%d.%d comment host %d\n", int(i / 200), i % 200, i
+	for (i = 0; i < 500; i++) printf "exempt 2001:db8:%x::/48\n", i }' >"$TMPDIR/big.conf"
 
 # after the caches give back what they can (per-CPU slabs flushed)
 slab_kb() {
@@ -67,7 +68,7 @@ slab0=$(slab_kb)
 ns0=$(netns_objs)
 log "baseline: Slab $slab0 kB, net_namespace objects ${ns0:-?}"
 
-idle=$((ROUNDS / 5))
+idle=$((ROUNDS * 2 / 5))
 traffic=$((ROUNDS * 2 / 5))
 pids=
 r=1
@@ -98,13 +99,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 	op25b_load $(params "$r")
 	if [ "$r" -gt $((idle + traffic)) ]; then
 		# the namespaces start afresh: nothing of the last round's state
-		l=$(jqc "$(list_json keep1)" .allow)
-		[ "$l" = "[]" ] || fail "round $r: keep1 starts with allowlist $l, want []"
+		ctl -n keep1 list
+		[ "$CTL_RC" = 0 ] && [ -z "$CTL_OUT" ] ||
+			fail "round $r: keep1 does not start with an empty allowlist: $CTL_OUT"
 		op25bctl -n keep1 enable
 		op25bctl -n keep1 load "$TMPDIR/big.conf"
 		op25bctl -n keep2 enable
 		op25bctl -n keep2 allow 192.0.2.0/24
-		op25bctl load "$TMPDIR/big.conf"
 		# one namespace made and one destroyed while loaded
 		ip netns add "new$r"
 		op25bctl -n "new$r" enable
