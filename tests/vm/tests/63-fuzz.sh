@@ -98,7 +98,7 @@ gw_same() {
 
 # ---- 1. nobody, in the gateway's netns --------------------------------------
 fuzz_run nobody setpriv --reuid 65534 --regid 65534 --clear-groups \
-	$FUZZ -E -n $((N / 2)) -s $SEED -T 20
+	$FUZZ -E -n $((N / 2)) -s $SEED -T 10
 gw_same "fuzzing as nobody"
 
 # ---- 2. root, in a netns of its own with traffic ------------------------------
@@ -118,7 +118,7 @@ awk 'BEGIN { print "mode enforce"; print "action drop"; print "port 25,587"
 	for (i = 0; i < 300; i++) printf "allow 10.9.%d.%d\n", int(i / 200), i % 200
 	for (i = 0; i < 100; i++) printf "scope 2001:db8:%x::/48\n", i }' >"$TMPDIR/fz.conf"
 op25bctl -n fuzz load "$TMPDIR/fz.conf"
-fuzz_run netns on fuzz $FUZZ -n $N -s $((SEED + 1)) -t 192.0.2.2,2001:db8:f::2 -T 40
+fuzz_run netns on fuzz $FUZZ -n $N -s $((SEED + 1)) -t 192.0.2.2,2001:db8:f::2 -T 30
 fuzz_ok netns get_status set_config add_prefix del_prefix flush_prefixes reset_stats load
 grep -q 'replies by command:.* get_prefixes=[1-9].* get_sources=[1-9]' "$TMPDIR/netns.out" ||
 	fail "netns: no get_prefixes or get_sources dump ever answered"
@@ -142,7 +142,7 @@ if unshare -U -r -n true 2>/dev/null; then
 	/usr/sbin/ip neigh add 2001:db8:e::2 lladdr 02:00:00:00:0e:02 dev u0 nud permanent
 	$CTL enable
 	$CTL allow 198.51.100.0/25
-	$FUZZ -n $((N / 4)) -s $((SEED + 2)) -t 198.51.100.2,2001:db8:e::2 -T 20 >"$TMPDIR/userns.out" 2>&1
+	$FUZZ -n $((N / 4)) -s $((SEED + 2)) -t 198.51.100.2,2001:db8:e::2 -T 12 >"$TMPDIR/userns.out" 2>&1
 	$CTL status >/dev/null
 	$CTL save >"$TMPDIR/u1.conf"
 	$CTL load "$TMPDIR/u1.conf"
@@ -161,7 +161,7 @@ else
 fi
 
 # ---- 4. root, in the gateway's netns itself --------------------------------------
-fuzz_run gw $FUZZ -n $((N / 4)) -s $((SEED + 3)) -T 20
+fuzz_run gw $FUZZ -n $((N / 4)) -s $((SEED + 3)) -T 12
 fuzz_ok gw get_status load
 roundtrip gw
 # back to the known configuration: filtering and verdicts as before

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Module lifecycle: 50 rounds of insmod and rmmod (20 with OP25B_SLOW),
 # module parameters varying (mode, all_netns, max_allow, max_sources):
-# 40% idle, 40% with traffic flowing (a SYN flood to port 25 and
+# 45% idle, 45% with traffic flowing (a SYN flood to port 25 and
 # connections), the rest with namespaces alive across unloads, op25b
 # enabled in them and a 1,000-entry configuration loaded, a namespace
 # created and one destroyed while loaded. Every rmmod succeeds with no
@@ -70,8 +70,8 @@ slab0=$(slab_kb)
 ns0=$(netns_objs)
 log "baseline: Slab $slab0 kB, net_namespace objects ${ns0:-?}"
 
-idle=$((ROUNDS * 2 / 5))
-traffic=$((ROUNDS * 2 / 5))
+idle=$((ROUNDS * 9 / 20))
+traffic=$((ROUNDS * 9 / 20))
 pids=
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
