@@ -127,7 +127,7 @@ ip6 0 "60, 0, $PAD,  43, 0, $PAD,  60, 0, 253, 0, 0, 0, 0, 0,  6, 0, $PAD,  $TCP
 ip6 60 "0, 0, $PAD,  6, 0, $PAD,  $TCP25"
 # twenty destination options headers in a row: denied
 chain=
-for i in $(seq 19); do chain="$chain 60, 0, $PAD,"; done
+for _ in $(seq 19); do chain="$chain 60, 0, $PAD,"; done
 ip6 60 "$chain 6, 0, $PAD, $TCP25"
 # destination options claiming 48 bytes of 8 (the chain ends early, no
 # fragment): not judged, and no receiver takes it for a SYN

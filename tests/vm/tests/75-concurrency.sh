@@ -144,11 +144,13 @@ for c in client4 client6; do
 	[ "$refused" -ge 5 ] || fail "$c: only $refused refusals in $SECS s: too few to show anything"
 	log "$c: $refused refused, none got through"
 done
-ls /run/netns | grep -q conc && fail "namespaces left behind: $(ls /run/netns)"
+for ns in /run/netns/conc*; do
+	[ -e "$ns" ] && fail "namespace left behind: $ns"
+done
 
 # once the last connections have finished: the totals stop moving, and
 # the stats read then agree with them
-prev= n=0
+prev='' n=0
 while :; do
 	t=$(jqc "$(status_json)" .totals)
 	if [ "$t" = "$prev" ]; then
