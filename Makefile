@@ -12,11 +12,11 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all bench module userspace unit vm check demo deps lint clean \
+.PHONY: all bench module userspace fuzz unit vm check demo deps lint clean \
 	install install-module install-tools install-dkms-src \
 	uninstall uninstall-module uninstall-tools uninstall-dkms-src
 
-all: module userspace
+all: module userspace fuzz
 
 bench: deps
 	$(MAKE) all
@@ -28,6 +28,10 @@ module:
 
 userspace:
 	$(MAKE) -C userspace
+
+# the VM suite's netlink fuzzer (tests/vm/tests/62-, 63-)
+fuzz:
+	$(MAKE) -C tests/fuzz
 
 deps:
 	scripts/deps.sh
@@ -68,6 +72,10 @@ lint: $(CHECKPATCH)
 	$(MAKE) -C userspace CC=clang
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/fuzz CC=clang
+	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/fuzz
 
 # ---- Installing ------------------------------------------------------------
 #
@@ -162,4 +170,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf build

@@ -108,6 +108,15 @@ build_initramfs() {
 		install_into_root
 	fi
 
+	# the netlink fuzzer and permission probe (tests/fuzz, make fuzz)
+	local fz=$top/tests/fuzz/op25b-fuzz
+	if [ -x "$fz" ]; then
+		install -m 755 "$fz" "$root/usr/bin/op25b-fuzz"
+		copy_libs "$fz"
+	else
+		echo "vm: warning: $fz missing (make fuzz): tests that need it will fail" >&2
+	fi
+
 	install -m 755 "$here/init" "$root/init"
 	cp "$here/lib.sh" "$root/vm/"
 	[ -f "$here/demo.sh" ] && cp "$here/demo.sh" "$root/vm/"
