@@ -137,8 +137,7 @@ static void usage(FILE *f)
 
 static void command_usage(FILE *f, const struct command *c)
 {
-	fprintf(f, "usage: op25bctl [-j|--json] [-b kmod|nft] %s%s%s\n\n%s\n",
-		c->name,
+	fprintf(f, "usage: op25bctl [-j|--json] %s%s%s\n\n%s\n", c->name,
 		*c->args ? " " : "", c->args, c->summary);
 	if (c->details)
 		fprintf(f, "%s\n", c->details);
