@@ -93,6 +93,10 @@ nft_run() { [ "$BACKEND" = nft ]; }
 # first/last seen or last destination): for jq filters
 detail() { if nft_run; then echo null; else echo "$1"; fi; }
 
+# jq filters may say detail(V) for a value nft cannot tell: V, or null
+JQ_DEFS='def detail(v): v;'
+nft_run && JQ_DEFS='def detail(v): null;'
+
 # kmod_only WHAT: true for the kmod run; the nft run logs that it skips WHAT
 kmod_only() {
 	nft_run || return 0
@@ -185,7 +189,7 @@ _j() {
 
 # jq_check JSON FILTER WHAT: FILTER (jq -e) must be true on JSON
 jq_check() {
-	if printf '%s\n' "$1" | /usr/bin/jq -e "$2" >/dev/null 2>"$TMPDIR/jq.err"; then
+	if printf '%s\n' "$1" | /usr/bin/jq -e "${JQ_DEFS:-} $2" >/dev/null 2>"$TMPDIR/jq.err"; then
 		log "$3: yes"
 	else
 		fail "$3: jq '$2' is not true on: $1 $(cat "$TMPDIR/jq.err")"

@@ -86,9 +86,9 @@ fi
 
 build_initramfs() {
 	# nf_tables, nft_reject_inet, nft_objref: the nft backend's runs; nft_chain_nat:
-	# an unrelated nat table beside it (73-nft-coexist)
+	# nft_masq, nft_ct: an unrelated firewall beside it (45-nft-coexist)
 	initramfs_base "ip nft socat jq timeout setpriv unshare trafgen" \
-		"veth nf_reject_ipv4 nf_reject_ipv6 nf_tables nft_reject_inet nft_objref nft_chain_nat"
+		"veth nf_reject_ipv4 nf_reject_ipv6 nf_tables nft_reject_inet nft_objref nft_chain_nat nft_masq nft_ct"
 	# promtool (48 MB, Debian's prometheus) only for the tests that use it
 	local t p sel_files=()
 	for t in "${tests[@]}"; do sel_files+=("$here/tests/$t.sh"); done
