@@ -394,6 +394,15 @@ static int read_state(struct backend *b, struct nft_state *st,
 	nftnl_set_elem_foreach(s, port_cb, st);
 	nftnl_set_free(s);
 	qsort(st->ports, st->nports, sizeof(st->ports[0]), port_order);
+	/* in the order given, if the comment's ports are the set's */
+	if (st->settings.nports == st->nports) {
+		uint16_t given[OP25B_MAX_PORTS];
+
+		memcpy(given, st->settings.ports, sizeof(given));
+		qsort(given, st->nports, sizeof(given[0]), port_order);
+		if (memcmp(given, st->ports, st->nports * sizeof(given[0])) == 0)
+			memcpy(st->ports, st->settings.ports, sizeof(given));
+	}
 	lists |= BUILD_LIST(OP25B_LIST_SCOPE);
 	for (l = 0; l < NLISTS && ret == 0; l++)
 		if (lists & BUILD_LIST(l))

@@ -46,15 +46,20 @@ void nft_mask(uint8_t plen, uint8_t *mask, size_t len);
 /* The prefix length of a netmask of len bytes, or -1 if not contiguous. */
 int nft_mask_plen(const uint8_t *mask, size_t len);
 
-/* The settings kept in the comment of the judge chain's first rule. */
+/*
+ * The settings kept in the comment of the judge chain's first rule; the
+ * ports are those of set ports, in the order given (a set has none).
+ */
 struct nft_settings {
 	uint8_t mode;
 	uint8_t action;
 	bool enabled;
+	uint16_t ports[OP25B_MAX_PORTS];
+	size_t nports;
 };
 
-#define NFT_SETTINGS_MAX 64
-/* "op25b: mode enforce, action reject, enabled" */
+#define NFT_SETTINGS_MAX 128
+/* "op25b: mode enforce, action reject, enabled, ports 25,2525" */
 void nft_settings_format(const struct nft_settings *s, char *buf, size_t len);
 /* 0, or -1 if str is not such a comment. */
 int nft_settings_parse(const char *str, struct nft_settings *s);

@@ -696,13 +696,17 @@ static int match_rules(struct backend *b, uint8_t list, bool src,
 
 static int judge_rules(struct backend *b, const struct nft_state *st)
 {
+	struct nft_settings settings = st->settings;
 	char text[NFT_SETTINGS_MAX];
 	struct rule r;
 	int f, ret;
 
+	/* the ports' order, which set ports cannot keep */
+	memcpy(settings.ports, st->ports, sizeof(settings.ports));
+	settings.nports = st->nports;
 	rule_start(&r, b, "judge");
 	counter(&r, "inspected");
-	nft_settings_format(&st->settings, text, sizeof(text));
+	nft_settings_format(&settings, text, sizeof(text));
 	rule_comment(&r, text);
 	ret = rule_end(&r);
 	if (!ret)

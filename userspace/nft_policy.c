@@ -124,18 +124,26 @@ size_t nft_ranges(const struct op25b_entry *entries, size_t n,
 
 void nft_settings_format(const struct nft_settings *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "op25b: mode %s, action %s, %s",
-		 mode_name(s->mode) ? mode_name(s->mode) : "?",
-		 action_name(s->action) ? action_name(s->action) : "?",
-		 s->enabled ? "enabled" : "disabled");
+	size_t i, n;
+
+	n = (size_t)snprintf(buf, len, "op25b: mode %s, action %s, %s, ports ",
+			     mode_name(s->mode) ? mode_name(s->mode) : "?",
+			     action_name(s->action) ?
+			     action_name(s->action) : "?",
+			     s->enabled ? "enabled" : "disabled");
+	for (i = 0; i < s->nports && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "",
+				      s->ports[i]);
 }
 
 int nft_settings_parse(const char *str, struct nft_settings *s)
 {
-	char mode[16], action[16], enabled[16], err[PARSE_ERRLEN];
+	char mode[16], action[16], enabled[16], ports[64], err[PARSE_ERRLEN];
 
-	if (sscanf(str, "op25b: mode %15[a-z], action %15[a-z], %15[a-z]",
-		   mode, action, enabled) != 3)
+	if (sscanf(str, "op25b: mode %15[a-z], action %15[a-z], %15[a-z], "
+		   "ports %63[0-9,]", mode, action, enabled, ports) != 4)
+		return -1;
+	if (parse_ports(ports, s->ports, &s->nports, err, sizeof(err)) < 0)
 		return -1;
 	if (parse_mode(mode, &s->mode, err, sizeof(err)) < 0 ||
 	    parse_action(action, &s->action, err, sizeof(err)) < 0)

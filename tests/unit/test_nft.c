@@ -104,20 +104,29 @@ static void test_masks(void **state)
 
 static void test_settings(void **state)
 {
-	struct nft_settings s = { OP25B_MODE_AUDIT, OP25B_ACTION_DROP, false };
+	struct nft_settings s = { OP25B_MODE_AUDIT, OP25B_ACTION_DROP, false,
+				  { 2525, 25 }, 2 };
 	struct nft_settings t = { 0 };
+	static const uint16_t eight[OP25B_MAX_PORTS] = { 65535, 1, 2, 3, 4, 5,
+							 6, 2525 };
 	char buf[NFT_SETTINGS_MAX];
 	uint8_t mode, action;
 	int enabled;
 
 	(void)state;
 	nft_settings_format(&s, buf, sizeof(buf));
-	assert_string_equal(buf, "op25b: mode audit, action drop, disabled");
+	assert_string_equal(buf, "op25b: mode audit, action drop, disabled, "
+			    "ports 2525,25");
 	for (mode = 0; mode <= OP25B_MODE_MAX; mode++)
 		for (action = 0; action <= OP25B_ACTION_MAX; action++)
 			for (enabled = 0; enabled < 2; enabled++) {
-				s = (struct nft_settings){ mode, action,
-							   enabled };
+				memset(&s, 0, sizeof(s));
+				s.mode = mode;
+				s.action = action;
+				s.enabled = enabled;
+				memcpy(s.ports, eight, sizeof(eight));
+				s.nports = OP25B_MAX_PORTS;
+				memset(&t, 0, sizeof(t));
 				nft_settings_format(&s, buf, sizeof(buf));
 				assert_true(strlen(buf) < sizeof(buf) - 1);
 				assert_int_equal(nft_settings_parse(buf, &t),
@@ -125,13 +134,17 @@ static void test_settings(void **state)
 				assert_memory_equal(&s, &t, sizeof(s));
 			}
 	assert_int_equal(nft_settings_parse("", &t), -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
+					    "enabled", &t), -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
+					    "enabled, ports 25,25", &t), -1);
 	assert_int_equal(nft_settings_parse("main MTA", &t), -1);
 	assert_int_equal(nft_settings_parse("op25b: mode on, action drop, "
-					    "enabled", &t), -1);
+					    "enabled, ports 25", &t), -1);
 	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
-					    "kill, enabled", &t), -1);
+					    "kill, enabled, ports 25", &t), -1);
 	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
-					    "drop, maybe", &t), -1);
+					    "drop, maybe, ports 25", &t), -1);
 }
 
 int main(void)
