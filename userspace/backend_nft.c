@@ -696,7 +696,6 @@ static int get_totals(struct backend *b, struct op25b_totals *t)
 struct sources_arg {
 	struct backend *b;
 	struct vec *out;
-	uint16_t family;
 	bool audit;
 	int ret;
 };
@@ -713,15 +712,15 @@ static int count_cb(struct nftnl_expr *e, void *data)
 
 static int source_cb(struct nftnl_set_elem *el, void *data)
 {
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	struct sources_arg *a = data;
-	size_t len = family_addr_len(a->family);
 	struct op25b_source *s;
-	const void *key;
+	const uint8_t *key;
 	uint64_t count = 0;
 	uint32_t klen;
 
 	key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &klen);
-	if (!key || klen != len)
+	if (!key || klen != 16)
 		return 0;
 	nftnl_set_elem_expr_foreach(el, count_cb, &count);
 	s = vec_push(a->out);
@@ -729,8 +728,13 @@ static int source_cb(struct nftnl_set_elem *el, void *data)
 		a->ret = nft_fail(a->b, ENOMEM, "reading the sources");
 		return -1;
 	}
-	s->family = a->family;
-	memcpy(s->addr, key, len);
+	if (memcmp(key, mapped, sizeof(mapped)) == 0) {	/* IPv4 */
+		s->family = AF_INET;
+		memcpy(s->addr, key + 12, 4);
+	} else {
+		s->family = AF_INET6;
+		memcpy(s->addr, key, 16);
+	}
 	if (a->audit)
 		s->audited = count;
 	else
@@ -745,12 +749,11 @@ static int source_order(const void *a, const void *b)
 	return addr_cmp(x->family, x->addr, y->family, y->addr);
 }
 
-/* Every source of deny4/6 and audit4/6, one item per address. */
+/* Every source of sets deny and audit, one item per address. */
 static int get_sources(struct backend *b, struct vec *out)
 {
-	static const char *const sets[] = { "deny4", "deny6", "audit4",
-					    "audit6" };
-	struct sources_arg a = { b, NULL, 0, false, 0 };
+	static const char *const sets[] = { "deny", "audit" };
+	struct sources_arg a = { b, NULL, false, 0 };
 	struct vec all = VEC_INIT(struct op25b_source);
 	struct op25b_source *s, *o;
 	struct nftnl_set *set;
@@ -758,9 +761,8 @@ static int get_sources(struct backend *b, struct vec *out)
 	int ret = 0;
 
 	a.out = &all;
-	for (i = 0; i < 4 && ret == 0; i++) {
-		a.family = i % 2 ? AF_INET6 : AF_INET;
-		a.audit = i >= 2;
+	for (i = 0; i < 2 && ret == 0; i++) {
+		a.audit = i == 1;
 		ret = get_elems(b, sets[i], &set);
 		if (ret == 0) {
 			nftnl_set_elem_foreach(set, source_cb, &a);
@@ -798,6 +800,37 @@ static int nft_dump_sources(struct backend *b, struct vec *out)
 	return ret ? ret : get_sources(b, out);
 }
 
+static int parse_set(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	int ret = -ENOMEM;
+
+	if (s && nftnl_set_nlmsg_parse(nlh, s) >= 0) {
+		*(uint32_t *)arg = nftnl_set_get_u32(s, NFTNL_SET_DESC_SIZE);
+		ret = 0;
+	} else if (s) {
+		ret = -EPROTO;
+	}
+	nftnl_set_free(s);
+	return ret;
+}
+
+/* The size a set was made with (0: none). */
+static int get_set_size(struct backend *b, const char *name, uint32_t *size)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh = get(b, NFT_MSG_GETSET, 0);
+
+	if (!s)
+		return nft_fail(b, ENOMEM, "reading set %s", name);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	*size = 0;
+	return request(b, nlh, parse_set, size);
+}
+
 static int nft_get_status(struct backend *b, struct op25b_status *out)
 {
 	struct vec sources = VEC_INIT(struct op25b_source);
@@ -825,8 +858,9 @@ static int nft_get_status(struct backend *b, struct op25b_status *out)
 			(uint32_t)st.entries[OP25B_LIST_EXEMPT].n;
 		out->allow_max = NFT_MAX_ENTRIES;
 		out->sources = (uint32_t)sources.n;
-		out->sources_max = NFT_MAX_SOURCES;
-		ret = get_totals(b, &out->totals);
+		ret = get_set_size(b, "deny", &out->sources_max);
+		if (ret == 0)
+			ret = get_totals(b, &out->totals);
 	}
 	vec_free(&sources);
 	state_free(&st);

@@ -16,7 +16,7 @@
 #include "model.h"
 
 #define NFT_TABLE	"op25b"
-/* Sources per dynamic set (deny4, deny6, audit4, audit6). */
+/* Sources per dynamic set (deny, audit), unless OP25B_NFT_MAX_SOURCES. */
 #define NFT_MAX_SOURCES	65536
 /* Entries per list, as the module's max_allow default. */
 #define NFT_MAX_ENTRIES	65536

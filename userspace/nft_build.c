@@ -18,10 +18,11 @@
  *		[scope]		ip saddr != @scope4 goto audit	(and ip6)
  *		goto deny }
  *	chain deny {
- *		update @deny4 { ip saddr counter }		(and ip6)
- *		ip saddr != @deny4 counter name "untracked"	(and ip6)
+ *		update @deny { ip6 saddr counter }  (an IPv4 source as
+ *						     ::ffff:a.b.c.d)
+ *		ip6 saddr != @deny counter name "untracked"
  *		counter name "denied" reject with tcp reset | drop }
- *	chain audit { the same with audit4/6, "audited", accept }
+ *	chain audit { the same with set audit, "audited", accept }
  *
  * Disabled, the hooked chains are empty. A full dynamic set breaks the
  * update rule only: the packet goes on to be counted as untracked and to
@@ -75,8 +76,8 @@ static const char *const counters[] = {
 	"inspected", "allowed", "denied", "untracked", "audited", "exempt",
 };
 
-static const char *const source_sets[] = { "deny4", "deny6", "audit4",
-					   "audit6" };
+/* IPv6 addresses; an IPv4 source as ::ffff:a.b.c.d (nft_source_key) */
+static const char *const source_sets[] = { "deny", "audit" };
 
 static const char *const chains[] = { "output", "forward", "judge", "deny",
 				      "audit" };
@@ -465,8 +466,8 @@ static void cmp(struct rule *r, const void *data, uint32_t len)
 	put(r, e);
 }
 
-static void payload(struct rule *r, uint32_t base, uint32_t off,
-		    uint32_t len)
+static void payload_to(struct rule *r, uint32_t base, uint32_t off,
+		       uint32_t len, uint32_t reg)
 {
 	struct nftnl_expr *e = expr(r, "payload");
 
@@ -474,9 +475,15 @@ static void payload(struct rule *r, uint32_t base, uint32_t off,
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, reg);
 	}
 	put(r, e);
+}
+
+static void payload(struct rule *r, uint32_t base, uint32_t off,
+		    uint32_t len)
+{
+	payload_to(r, base, off, len, NFT_REG_1);
 }
 
 static void lookup(struct rule *r, const char *set, bool inv)
@@ -561,6 +568,32 @@ static void addr(struct rule *r, uint16_t family, bool src)
 		payload(r, NFT_PAYLOAD_NETWORK_HEADER, src ? 8 : 24, 16);
 }
 
+/*
+ * meta nfproto, then the source as an IPv6 address in reg 1 (NFT_REG32_00
+ * to _03): an IPv4 source as ::ffff:a.b.c.d, so that one set of
+ * NFT_MAX_SOURCES holds both families, as the module's table does.
+ */
+static void source_key(struct rule *r, uint16_t family)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	struct nftnl_expr *e;
+
+	if (family == AF_INET6) {
+		addr(r, AF_INET6, true);
+		return;
+	}
+	meta(r, NFT_META_NFPROTO);
+	cmp(r, &(const uint8_t){ NFPROTO_IPV4 }, 1);
+	e = expr(r, "immediate");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG32_00);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, mapped,
+			       sizeof(mapped));
+	}
+	put(r, e);
+	payload_to(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_03);
+}
+
 static void rule_start(struct rule *r, struct backend *b, const char *chain)
 {
 	r->b = b;
@@ -643,25 +676,23 @@ static int hook_rules(struct backend *b, const char *chain, bool local)
 	return ret ? ret : rule_end(&r);
 }
 
-/* Count per source in set4/set6, untracked when full; then the verdict. */
+/* Count per source in set, untracked when it is full; then the verdict. */
 static int verdict_rules(struct backend *b, const char *chain,
-			 const char *set4, const char *set6, const char *total,
-			 int v, bool rej)
+			 const char *set, const char *total, int v, bool rej)
 {
-	const char *set[2] = { set4, set6 };
 	struct rule r;
 	int f, ret = 0;
 
 	for (f = 0; f < 2 && !ret; f++) {
 		rule_start(&r, b, chain);
-		addr(&r, f ? AF_INET6 : AF_INET, true);
-		update(&r, set[f]);
+		source_key(&r, f ? AF_INET6 : AF_INET);
+		update(&r, set);
 		ret = rule_end(&r);
 	}
 	for (f = 0; f < 2 && !ret; f++) {
 		rule_start(&r, b, chain);
-		addr(&r, f ? AF_INET6 : AF_INET, true);
-		lookup(&r, set[f], true);
+		source_key(&r, f ? AF_INET6 : AF_INET);
+		lookup(&r, set, true);
 		counter(&r, "untracked");
 		ret = rule_end(&r);
 	}
@@ -733,6 +764,23 @@ static int judge_rules(struct backend *b, const struct nft_state *st)
 
 /* ---- the batch ---- */
 
+/*
+ * The size of the source sets, fixed when the table is made: the module's
+ * max_sources, from OP25B_NFT_MAX_SOURCES if set (docs/backends.md).
+ */
+static uint32_t max_sources(void)
+{
+	const char *v = getenv("OP25B_NFT_MAX_SOURCES");
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return NFT_MAX_SOURCES;
+	n = strtoul(v, &end, 10);
+	return *end || n < 1 || n > (1ul << 24) ? NFT_MAX_SOURCES :
+	       (uint32_t)n;
+}
+
 static int skeleton(struct backend *b)
 {
 	static const struct { uint32_t type, len; } fam[2] = {
@@ -753,10 +801,9 @@ static int skeleton(struct backend *b)
 		}
 	if (!ret)
 		ret = add_set(b, "ports", 0, TYPE_INET_SERVICE, 2, 0);
-	for (i = 0; i < 4 && !ret; i++)
-		ret = add_set(b, source_sets[i], NFT_SET_EVAL,
-			      fam[i % 2].type, fam[i % 2].len,
-			      NFT_MAX_SOURCES);
+	for (i = 0; i < 2 && !ret; i++)
+		ret = add_set(b, source_sets[i], NFT_SET_EVAL, TYPE_IP6ADDR,
+			      16, max_sources());
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]) && !ret; i++)
 		ret = counter_obj(b, counters[i], NFT_MSG_NEWOBJ);
 	if (!ret)
@@ -854,7 +901,7 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 		if (st->exists)
 			ret = flush_chain(b, chains[i]);
 	if (!ret && what & BUILD_RESET) {
-		for (i = 0; i < 4 && !ret; i++)
+		for (i = 0; i < 2 && !ret; i++)
 			ret = flush_set(b, source_sets[i]);
 		for (i = 0; i < sizeof(counters) / sizeof(counters[0]) &&
 			    !ret; i++) {
@@ -872,11 +919,11 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	if (!ret)
 		ret = judge_rules(b, st);
 	if (!ret)
-		ret = verdict_rules(b, "deny", "deny4", "deny6", "denied",
-				    NF_DROP, st->settings.action ==
+		ret = verdict_rules(b, "deny", "deny", "denied", NF_DROP,
+				    st->settings.action ==
 				    OP25B_ACTION_REJECT);
 	if (!ret)
-		ret = verdict_rules(b, "audit", "audit4", "audit6", "audited",
+		ret = verdict_rules(b, "audit", "audit", "audited",
 				    NF_ACCEPT, false);
 	return ret ? ret : batch_send(b);
 }

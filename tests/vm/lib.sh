@@ -113,14 +113,19 @@ op25b_loaded() {
 }
 
 # op25b_load [PARAM=VALUE...]: insmod op25b.ko (nft: the table, fresh,
-# mode=X as "op25bctl mode X")
+# mode=X as "op25bctl mode X", max_sources=N as OP25B_NFT_MAX_SOURCES)
 op25b_load() {
 	if nft_run; then
 		! grep -q '^op25b ' /proc/modules || fail "op25b.ko is loaded in an nft run"
-		"$CTL" enable || fail "op25bctl -b nft enable failed"
+		_max=
+		for _p in "$@"; do
+			case $_p in max_sources=*) _max=${_p#max_sources=} ;; esac
+		done
+		OP25B_NFT_MAX_SOURCES=$_max "$CTL" enable || fail "op25bctl -b nft enable failed"
 		for _p in "$@"; do
 			case $_p in
 			mode=*) "$CTL" mode "${_p#mode=}" || fail "op25bctl -b nft mode ${_p#mode=} failed" ;;
+			max_sources=*) ;;
 			*) fail "op25b_load $_p: no nft equivalent (mark the test kmod only)" ;;
 			esac
 		done
