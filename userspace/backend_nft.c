@@ -429,6 +429,7 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 	int ret, tries;
 
 	for (tries = 0; tries < TRIES; tries++) {
+		state_init(&st);
 		ret = get_genid(b, &genid);
 		if (ret == 0)
 			ret = read_state(b, &st, lists);

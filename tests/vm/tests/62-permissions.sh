@@ -3,6 +3,7 @@
 # nobody, and root without CAP_NET_ADMIN, get exit 1 and change nothing.
 # Root of a user namespace that owns its own netns may manage that netns,
 # not the gateway's.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 op25bctl allow 10.0.0.5
