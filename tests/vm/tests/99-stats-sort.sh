@@ -4,7 +4,6 @@
 # source orders by address (numerically, IPv4 first); --sort last puts the
 # latest denial first; the totals stay those of all sources. Bad values are
 # usage errors.
-# backends: kmod nft
 . /vm/lib.sh
 setup
 ip -n client -batch - <<-EOT || fail "client addresses"
@@ -35,10 +34,8 @@ assert_eq "$(order --top 2)" '["10.1.0.10","10.1.0.100"]' "--top 2"
 assert_eq "$(order --sort denied --top 2)" '["10.1.0.10","10.1.0.100"]' "--sort denied --top 2"
 assert_eq "$(order --sort source)" '["10.1.0.9","10.1.0.10","10.1.0.100","fd00:1::2"]' "--sort source"
 assert_eq "$(order --top 2 --sort source)" '["10.1.0.9","10.1.0.10"]' "--top 2 --sort source"
-if kmod_only "--sort last (nft has no last_seen)"; then
-	assert_eq "$(order --sort last)" '["10.1.0.10","10.1.0.9","fd00:1::2","10.1.0.100"]' "--sort last"
-	assert_eq "$(order --sort last --top 1)" '["10.1.0.10"]' "--sort last --top 1"
-fi
+assert_eq "$(order --sort last)" '["10.1.0.10","10.1.0.9","fd00:1::2","10.1.0.100"]' "--sort last"
+assert_eq "$(order --sort last --top 1)" '["10.1.0.10"]' "--sort last --top 1"
 assert_eq "$(order --top 10)" "$(jqc "$js" '[.sources[].source]')" "--top 10: all four"
 
 ctl -j stats --top 1
@@ -52,10 +49,8 @@ op25bctl stats --top 2 >/dev/null
 assert_eq "$(rows)" "10.1.0.10 10.1.0.100 " "text --top 2"
 op25bctl stats --sort source >/dev/null
 assert_eq "$(rows)" "10.1.0.9 10.1.0.10 10.1.0.100 fd00:1::2 " "text --sort source"
-if kmod_only "text --sort last"; then
-	op25bctl stats --sort last --top 3 >/dev/null
-	assert_eq "$(rows)" "10.1.0.10 10.1.0.9 fd00:1::2 " "text --sort last --top 3"
-fi
+op25bctl stats --sort last --top 3 >/dev/null
+assert_eq "$(rows)" "10.1.0.10 10.1.0.9 fd00:1::2 " "text --sort last --top 3"
 
 js=$(stats_json)
 set -f
