@@ -161,7 +161,10 @@ static void source_row(const struct op25b_source *s, struct source_row *r)
 	format_addr(s->family, s->addr, r->source, sizeof(r->source));
 	snprintf(r->denied, sizeof(r->denied), "%" PRIu64, s->denied);
 	snprintf(r->audited, sizeof(r->audited), "%" PRIu64, s->audited);
-	/* 0: the backend cannot tell (nft); shown as "-" */
+	/*
+	 * Times of 0: the backend cannot tell (nft), nor the destination
+	 * then; shown as "-". (Port 0 is the module's "unknown port".)
+	 */
 	if (s->first_seen)
 		format_time(s->first_seen, r->first, sizeof(r->first));
 	else
@@ -170,7 +173,7 @@ static void source_row(const struct op25b_source *s, struct source_row *r)
 		format_time(s->last_seen, r->last, sizeof(r->last));
 	else
 		snprintf(r->last, sizeof(r->last), "-");
-	if (s->last_port)
+	if (s->last_seen)
 		format_endpoint(s->family, s->last_dst, s->last_port,
 				r->dst, sizeof(r->dst));
 	else
@@ -267,13 +270,13 @@ static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 		json_key(&j, "last_seen");
 		json_time(&j, s->last_seen);
 		json_key(&j, "last_destination");
-		if (s->last_port)
+		if (s->last_seen)
 			json_str(&j, format_addr(s->family, s->last_dst,
 						 buf, sizeof(buf)));
 		else
 			json_null(&j);
 		json_key(&j, "last_port");
-		if (s->last_port)
+		if (s->last_seen)
 			json_u64(&j, s->last_port);
 		else
 			json_null(&j);

@@ -4,9 +4,9 @@
 # a masquerade rule) is exactly as it was, `nft list table` before and after,
 # across every op25bctl -b nft command (allow, remove, flush, scope, exempt,
 # mode, action, port, load, reset, stats, save, status, list, disable,
-# enable), and it keeps working: its drop rule still drops, its counter
-# still counts, while op25b rejects port 25 beside it. The module is never
-# loaded.
+# enable; monitor, which nft cannot do, exits 1 naming why), and it keeps
+# working: its drop rule still drops, its counter still counts, while op25b
+# rejects port 25 beside it. The module is never loaded.
 # backends: nft
 . /vm/lib.sh
 setup
@@ -113,6 +113,12 @@ expect client $V4_INET 587 timeout "" 1
 $NFT delete element inet filter blocked '{ 203.0.113.25 }'
 jq_check "$(stats_json)" '.totals.denied == 2 and .totals.allowed == 1' \
 	"op25b: 2 denied (client, mta before allow), 1 allowed"
+
+# what nftables cannot do is refused by name, and changes nothing
+ctl_expect 1 monitor
+case $CTL_OUT in *"no event stream"*) ;; *) fail "monitor: the message does not name the limitation: $CTL_OUT" ;; esac
+ctl_expect 1 -j monitor
+assert_eq "$(snapshot)" "$before" "after op25bctl -b nft monitor: unrelated tables unchanged"
 
 # op25bctl never touched anything but its table: deleting it leaves the rest
 op25b_unload
