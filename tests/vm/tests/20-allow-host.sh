@@ -1,7 +1,6 @@
 #!/bin/sh
 # An allowlisted MTA (a host entry) reaches port 25; everybody else is still
 # refused. IPv4 and IPv6.
-# backends: kmod nft
 . /vm/lib.sh
 setup
 

@@ -6,7 +6,6 @@
 # its samples; a family's samples together; counters named *_total and not
 # negative; no series twice. The values agree with stats -j: per source
 # (label source) denied and audited, and the totals.
-# backends: kmod nft
 . /vm/lib.sh
 setup
 listen mta 25
