@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the files of the nft backend only: backend_nft.c (the backend
- * operations and reading the table back) and nft_build.c (the batches that
- * write it). The rest of op25bctl sees backend.h.
+ * operations), nft_read.c (reading the table back) and nft_build.c (the
+ * batches that write it). The rest of op25bctl sees backend.h.
  */
 #ifndef OP25BCTL_NFT_INT_H
 #define OP25BCTL_NFT_INT_H
@@ -66,6 +66,34 @@ int nft_fail(struct backend *b, int code, const char *fmt, ...);
  */
 int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	      uint32_t genid);
+
+/* ---- nft_read.c: the table as the kernel has it ---- */
+
+/* The ruleset generation, for nft_build. */
+int nft_get_genid(struct backend *b, uint32_t *genid);
+
+/* The defaults (enforce, reject, enabled, port 25, empty lists). */
+void nft_state_init(struct nft_state *st);
+void nft_state_free(struct nft_state *st);
+
+/*
+ * The table as it is: settings, ports, and the entries of the lists in
+ * the mask lists (BUILD_LIST; the scope's always, as the rules depend on
+ * it). No table: the defaults, st->exists false.
+ */
+int nft_read_state(struct backend *b, struct nft_state *st, unsigned lists);
+
+/* The entries of list appended to out, in the module's order. */
+int nft_get_entries(struct backend *b, uint8_t list, struct vec *out);
+
+/* The six named counters. */
+int nft_get_totals(struct backend *b, struct op25b_totals *t);
+
+/* Every source of sets deny and audit, one item per address. */
+int nft_get_sources(struct backend *b, struct vec *out);
+
+/* The size a set was made with (0: none). */
+int nft_get_set_size(struct backend *b, const char *name, uint32_t *size);
 
 /* The names of the sets of list (AF_INET or AF_INET6): matching, entries. */
 const char *nft_list_set(uint8_t list, uint16_t family);
