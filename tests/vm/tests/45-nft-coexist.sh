@@ -4,7 +4,8 @@
 # a masquerade rule) is exactly as it was, `nft list table` before and after,
 # across every op25bctl -b nft command (allow, remove, flush, scope, exempt,
 # mode, action, port, load, reset, stats, save, status, list, disable,
-# enable; monitor, which nft cannot do, exits 1 naming why), and it keeps
+# enable; monitor, which nft cannot do, exits 1 naming why), op25bctl and
+# nft writing at the same time lose nothing, and the firewall keeps
 # working: its drop rule still drops, its counter still counts, while op25b
 # rejects port 25 beside it. The module is never loaded.
 # backends: nft
@@ -113,6 +114,33 @@ expect client $V4_INET 587 timeout "" 1
 $NFT delete element inet filter blocked '{ 203.0.113.25 }'
 jq_check "$(stats_json)" '.totals.denied == 2 and .totals.allowed == 1' \
 	"op25b: 2 denied (client, mta before allow), 1 allowed"
+
+# writers at once, op25bctl and nft: each op25bctl batch carries the
+# ruleset generation it read and is retried if another came between, so
+# none loses another's change
+i=1
+pids=
+while [ $i -le 12 ]; do
+	"$CTL" allow "198.18.0.$i" comment "writer $i" &
+	pids="$pids $!"
+	$NFT add element inet filter blocked "{ 198.51.100.$((100 + i)) }" &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+for p in $pids; do
+	wait "$p" || fail "a concurrent writer failed (pid $p)"
+done
+jq_check "$(list_json)" '[.allow[] | select(startswith("198.18.0."))] | length == 12' \
+	"12 concurrent allows: all 12 entries there"
+n=$($NFT list set inet filter blocked | grep -o '198\.51\.100\.1[01][0-9]' | wc -l)
+assert_eq "$n" 12 "12 concurrent nft add element: all there"
+i=1
+while [ $i -le 12 ]; do
+	op25bctl remove "198.18.0.$i"
+	$NFT delete element inet filter blocked "{ 198.51.100.$((100 + i)) }"
+	i=$((i + 1))
+done
+assert_eq "$(snapshot)" "$before" "after the concurrent writers: unrelated tables as before"
 
 # what nftables cannot do is refused by name, and changes nothing
 ctl_expect 1 monitor
