@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What op25bctl needs from whatever enforces the policy: the op25b kernel
- * module (backend_kmod.c) today, maybe an nftables ruleset later.
+ * module (backend_kmod.c), or an nftables table (backend_nft.c).
  *
  * Every operation returns 0, or a negative errno with b->err filled in.
  * Errors are the kernel's own where there is one: -ENOENT from del_prefix
@@ -70,5 +70,9 @@ struct backend {
 };
 
 extern const struct backend_ops backend_kmod;
+extern const struct backend_ops backend_nft;
+
+/* The backend called name ("kmod", "nft"), or NULL. */
+const struct backend_ops *backend_find(const char *name);
 
 #endif /* OP25BCTL_BACKEND_H */

@@ -77,6 +77,11 @@ int cmd_open(const struct cmd_ctx *ctx, struct backend *b);
 int cmd_finish(const struct cmd_ctx *ctx, struct backend *b, int ret,
 	       const char *arg, const char *reason);
 
+/* op25bctl.c: -b NAME (EXIT_OK or EXIT_USAGE, told); the command's
+ * arguments past the global options after it (-1: a bad -b, told). */
+int set_backend(struct cmd_ctx *ctx, const char *name);
+int command_args(int argc, char **argv, struct cmd_ctx *ctx, int *help);
+
 /* Open the backend, run op, close: the exit status. */
 int cmd_call(const struct cmd_ctx *ctx, int (*op)(struct backend *b));
 

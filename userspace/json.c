@@ -113,6 +113,12 @@ void json_bool(struct json *j, bool v)
 	fputs(v ? "true" : "false", j->f);
 }
 
+void json_null(struct json *j)
+{
+	json_sep(j);
+	fputs("null", j->f);
+}
+
 void json_kv_str(struct json *j, const char *key, const char *s)
 {
 	json_key(j, key);

@@ -12,7 +12,9 @@
 #include "kmod.h"
 
 #define NOT_LOADED "the op25b kernel module is not loaded " \
-	"(load it with 'insmod op25b.ko' or 'modprobe op25b')"
+	"(load it with 'insmod op25b.ko' or 'modprobe op25b'; where it " \
+	"cannot be loaded, 'op25bctl --backend nft' programs the same " \
+	"policy through nftables)"
 
 #define DUMP_TRIES	5
 

@@ -37,7 +37,8 @@ struct op25b_totals {
 
 /*
  * One denied or audited source, as the kernel tracks it. Times: ns since
- * the epoch.
+ * the epoch; 0 when the backend cannot tell (nft), and then neither
+ * last_dst nor last_port means anything.
  */
 struct op25b_source {
 	uint16_t family;

@@ -101,7 +101,8 @@ static void usage(FILE *f)
 	char synopsis[80];
 	size_t i;
 
-	fputs("usage: op25bctl [-j|--json] COMMAND [ARG...]\n"
+	fputs("usage: op25bctl [-j|--json] [-b|--backend kmod|nft] COMMAND "
+	      "[ARG...]\n"
 	      "\n"
 	      "Control op25b, Outbound Port 25 Blocking: SYNs to port 25 from\n"
 	      "sources not on the allowlist are denied.\n"
@@ -120,6 +121,12 @@ static void usage(FILE *f)
 	fputs("\n"
 	      "options:\n"
 	      "  -j, --json            print JSON instead of text\n"
+	      "  -b, --backend kmod|nft\n"
+	      "                        kmod: the op25b kernel module (default);\n"
+	      "                        nft: the same policy as the nftables\n"
+	      "                        table inet op25b, where the module\n"
+	      "                        cannot be loaded (no monitor; stats\n"
+	      "                        show no times or destinations)\n"
 	      "  -h, --help            this help\n"
 	      "  --                    the words after it are arguments, even\n"
 	      "                        those that start with '-'\n"
@@ -164,19 +171,43 @@ static int flush_stdout(int status)
 	return status;
 }
 
+/* -b NAME: ctx's backend, or EXIT_USAGE once told. */
+int set_backend(struct cmd_ctx *ctx, const char *name)
+{
+	const struct backend_ops *ops = name ? backend_find(name) : NULL;
+
+	if (!ops) {
+		fprintf(stderr, "op25bctl: --backend: %s%s%s: want kmod or "
+			"nft\n", name ? "unknown backend '" : "missing name",
+			name ? name : "", name ? "'" : "");
+		return EXIT_USAGE;
+	}
+	ctx->backend = ops;
+	return EXIT_OK;
+}
+
 /*
  * The arguments of the command, argv[0..argc), moved down in place past
- * the global options that may follow the command (-j, --json, -h, --help)
- * and a "--" after which every word is an argument: their count.
+ * the global options that may follow the command (-j, --json, -h, --help,
+ * -b NAME, --backend NAME, --backend=NAME) and a "--" after which every
+ * word is an argument: their count, or -1 (told) for a bad -b.
  */
-static int command_args(int argc, char **argv, struct cmd_ctx *ctx,
-			int *help)
+int command_args(int argc, char **argv, struct cmd_ctx *ctx, int *help)
 {
 	int i, n = 0, options = 1;
 
 	for (i = 0; i < argc; i++) {
 		if (options && strcmp(argv[i], "--") == 0)
 			options = 0;
+		else if (options && (strcmp(argv[i], "-b") == 0 ||
+				     strcmp(argv[i], "--backend") == 0)) {
+			if (set_backend(ctx, i + 1 < argc ? argv[++i] : NULL))
+				return -1;
+		} else if (options &&
+			   strncmp(argv[i], "--backend=", 10) == 0) {
+			if (set_backend(ctx, argv[i] + 10))
+				return -1;
+		}
 		else if (options && (strcmp(argv[i], "-j") == 0 ||
 				     strcmp(argv[i], "--json") == 0))
 			ctx->fmt = OUTPUT_JSON;
@@ -194,6 +225,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cmd_ctx ctx = { .fmt = OUTPUT_TEXT, .backend = &backend_kmod };
@@ -202,7 +234,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* "+": up to the command; what follows it is command_args()' */
-	while ((opt = getopt_long(argc, argv, "+jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jhb:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			ctx.fmt = OUTPUT_JSON;
@@ -210,7 +242,13 @@ int main(int argc, char **argv)
 		case 'h':
 			help = 1;
 			break;
+		case 'b':
+			if (set_backend(&ctx, optarg))
+				return EXIT_USAGE;
+			break;
 		default:
+			if (optopt == 'b')
+				return set_backend(&ctx, NULL);
 			if (optopt)
 				fprintf(stderr, "op25bctl: unknown option '-%c'\n",
 					optopt);
@@ -234,6 +272,8 @@ int main(int argc, char **argv)
 	}
 	args = argv + optind + 1;
 	nargs = command_args(argc - optind - 1, args, &ctx, &help);
+	if (nargs < 0)
+		return EXIT_USAGE;
 	if (help) {
 		command_usage(stdout, ctx.cmd);
 		return flush_stdout(EXIT_OK);

@@ -161,10 +161,23 @@ static void source_row(const struct op25b_source *s, struct source_row *r)
 	format_addr(s->family, s->addr, r->source, sizeof(r->source));
 	snprintf(r->denied, sizeof(r->denied), "%" PRIu64, s->denied);
 	snprintf(r->audited, sizeof(r->audited), "%" PRIu64, s->audited);
-	format_time(s->first_seen, r->first, sizeof(r->first));
-	format_time(s->last_seen, r->last, sizeof(r->last));
-	format_endpoint(s->family, s->last_dst, s->last_port,
-			r->dst, sizeof(r->dst));
+	/*
+	 * Times of 0: the backend cannot tell (nft), nor the destination
+	 * then; shown as "-". (Port 0 is the module's "unknown port".)
+	 */
+	if (s->first_seen)
+		format_time(s->first_seen, r->first, sizeof(r->first));
+	else
+		snprintf(r->first, sizeof(r->first), "-");
+	if (s->last_seen)
+		format_time(s->last_seen, r->last, sizeof(r->last));
+	else
+		snprintf(r->last, sizeof(r->last), "-");
+	if (s->last_seen)
+		format_endpoint(s->family, s->last_dst, s->last_port,
+				r->dst, sizeof(r->dst));
+	else
+		snprintf(r->dst, sizeof(r->dst), "-");
 	r->cell[COL_SOURCE] = r->source;
 	r->cell[COL_DENIED] = r->denied;
 	r->cell[COL_AUDITED] = r->audited;
@@ -223,6 +236,17 @@ static void json_totals(struct json *j, const struct op25b_totals *t)
 	json_close(j, '}');
 }
 
+/* A time, or null when the backend cannot tell (0). */
+static void json_time(struct json *j, uint64_t ns)
+{
+	char buf[TIME_STRLEN];
+
+	if (ns)
+		json_str(j, format_time(ns, buf, sizeof(buf)));
+	else
+		json_null(j);
+}
+
 static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 		       const struct op25b_totals *t)
 {
@@ -241,14 +265,21 @@ static void stats_json(FILE *f, const struct op25b_source *sources, size_t n,
 			    format_addr(s->family, s->addr, buf, sizeof(buf)));
 		json_kv_u64(&j, "denied", s->denied);
 		json_kv_u64(&j, "audited", s->audited);
-		json_kv_str(&j, "first_seen",
-			    format_time(s->first_seen, buf, sizeof(buf)));
-		json_kv_str(&j, "last_seen",
-			    format_time(s->last_seen, buf, sizeof(buf)));
-		json_kv_str(&j, "last_destination",
-			    format_addr(s->family, s->last_dst,
-					buf, sizeof(buf)));
-		json_kv_u64(&j, "last_port", s->last_port);
+		json_key(&j, "first_seen");
+		json_time(&j, s->first_seen);
+		json_key(&j, "last_seen");
+		json_time(&j, s->last_seen);
+		json_key(&j, "last_destination");
+		if (s->last_seen)
+			json_str(&j, format_addr(s->family, s->last_dst,
+						 buf, sizeof(buf)));
+		else
+			json_null(&j);
+		json_key(&j, "last_port");
+		if (s->last_seen)
+			json_u64(&j, s->last_port);
+		else
+			json_null(&j);
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');

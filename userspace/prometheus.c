@@ -127,7 +127,9 @@ void prometheus_stats(FILE *f, const struct op25b_source *sources, size_t n,
 	     m++) {
 		family(f, source_metrics[m].name, source_metrics[m].type,
 		       source_metrics[m].help);
-		for (i = 0; i < n; i++)
-			source_sample(f, (enum source_metric)m, &sources[i]);
+		for (i = 0; i < n; i++)	/* no time: the backend has none */
+			if (m != SOURCE_LAST_SEEN || sources[i].last_seen)
+				source_sample(f, (enum source_metric)m,
+					      &sources[i]);
 	}
 }

@@ -372,7 +372,9 @@ static void test_not_loaded(void **state)
 	assert_int_equal(b.ops->open(&b), -ENOENT);
 	assert_true(b.err.unavailable);
 	assert_string_equal(b.err.msg, "the op25b kernel module is not loaded "
-			    "(load it with 'insmod op25b.ko' or 'modprobe op25b')");
+			    "(load it with 'insmod op25b.ko' or 'modprobe op25b'; "
+			    "where it cannot be loaded, 'op25bctl --backend nft' "
+			    "programs the same policy through nftables)");
 	assert_null(b.priv);
 }
 

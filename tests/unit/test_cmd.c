@@ -208,10 +208,41 @@ static int fake_read_events(struct backend *b, const sigset_t *sigmask,
 	return -EINTR;
 }
 
-/* What op25bctl.c opens. */
+static const char *opened_backend;
+
+static int fake_open_kmod(struct backend *b)
+{
+	opened_backend = "kmod";
+	return fake_open(b);
+}
+
+static int fake_open_nft(struct backend *b)
+{
+	opened_backend = "nft";
+	return fake_open(b);
+}
+
+/* What op25bctl.c opens: -b kmod (the default) or -b nft. */
 const struct backend_ops backend_kmod = {
-	.name = "fake",
-	.open = fake_open,
+	.name = "kmod",
+	.open = fake_open_kmod,
+	.close = fake_close,
+	.get_status = fake_get_status,
+	.set_config = fake_set_config,
+	.add_prefix = fake_add_prefix,
+	.del_prefix = fake_del_prefix,
+	.flush_prefixes = fake_flush_prefixes,
+	.list_prefixes = fake_list_prefixes,
+	.load = fake_load,
+	.dump_sources = fake_dump_sources,
+	.reset_stats = fake_reset_stats,
+	.subscribe = fake_subscribe,
+	.read_events = fake_read_events,
+};
+
+const struct backend_ops backend_nft = {
+	.name = "nft",
+	.open = fake_open_nft,
 	.close = fake_close,
 	.get_status = fake_get_status,
 	.set_config = fake_set_config,
@@ -400,7 +431,16 @@ static void write_file(char *path, const char *text)
 	  "-x", "status")						\
 	X("op25bctl: unknown option '--jsn'\ntry 'op25bctl help'\n",	\
 	  "--jsn", "status")						\
-	X("op25bctl: help frob: no such command\n", "help", "frob")
+	X("op25bctl: help frob: no such command\n", "help", "frob")	\
+	X("op25bctl: --backend: unknown backend 'ipt': want kmod or nft\n", \
+	  "-b", "ipt", "status")					\
+	X("op25bctl: --backend: unknown backend '': want kmod or nft\n", \
+	  "--backend=", "status")					\
+	X("op25bctl: --backend: missing name: want kmod or nft\n",	\
+	  "status", "-b")						\
+	X("op25bctl: --backend: missing name: want kmod or nft\n", "-b") \
+	X("op25bctl: --backend: unknown backend 'NFT': want kmod or nft\n", \
+	  "list", "--backend", "NFT")
 
 static void test_usage_errors_touch_nothing(void **state)
 {
@@ -415,7 +455,8 @@ static void test_usage_errors_touch_nothing(void **state)
 #undef X
 	run(NULL);
 	assert_int_equal(R.status, EXIT_USAGE);
-	assert_non_null(strstr(R.err, "usage: op25bctl [-j|--json] COMMAND"));
+	assert_non_null(strstr(R.err, "usage: op25bctl [-j|--json] "
+			       "[-b|--backend kmod|nft] COMMAND"));
 	assert_int_equal(F.opened, 0);
 }
 
@@ -442,6 +483,42 @@ static void test_help(void **state)
 	run("help", "load", NULL);
 	assert_non_null(strstr(R.out, "  exempt PREFIX [comment TEXT]\n"));
 	assert_int_equal(F.opened, 0);
+}
+
+/* -b/--backend, before or after the command; kmod by default. */
+static void test_backend_option(void **state)
+{
+	static const struct {
+		const char *args[6];
+		const char *want;
+	} cases[] = {
+		{ { "status" }, "kmod" },
+		{ { "-b", "nft", "status" }, "nft" },
+		{ { "--backend", "nft", "status" }, "nft" },
+		{ { "--backend=nft", "status" }, "nft" },
+		{ { "status", "-b", "nft" }, "nft" },
+		{ { "-j", "status", "--backend=nft" }, "nft" },
+		{ { "-b", "nft", "status", "-b", "kmod" }, "kmod" },
+		{ { "-b", "kmod", "list" }, "kmod" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		opened_backend = NULL;
+		run(cases[i].args[0], cases[i].args[1], cases[i].args[2],
+		    cases[i].args[3], cases[i].args[4], NULL);
+		assert_int_equal(R.status, EXIT_OK);
+		assert_non_null(opened_backend);
+		assert_string_equal(opened_backend, cases[i].want);
+	}
+	/* after "--" it is an argument, not an option */
+	opened_backend = NULL;
+	run("allow", "--", "-b", NULL);
+	assert_int_equal(R.status, EXIT_USAGE);
+	assert_null(opened_backend);
+	run("help", NULL);
+	assert_non_null(strstr(R.out, "  -b, --backend kmod|nft\n"));
 }
 
 static void test_allow_remove(void **state)
@@ -886,6 +963,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_usage_errors_touch_nothing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_option, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_allow_remove, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scope_exempt, setup,

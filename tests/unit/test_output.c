@@ -279,6 +279,45 @@ static void test_stats_json(void **state)
 "\"denied\": 8, \"untracked\": 1, \"audited\": 12, \"exempt\": 3}}\n");
 }
 
+/*
+ * What a backend cannot tell (nft: times 0) shows as "-" and null; the
+ * module's port 0 (unknown port, with times) stays a port.
+ */
+static void test_stats_unknown(void **state)
+{
+	struct op25b_source v[2];
+	struct capture c;
+
+	(void)state;
+	v[0] = source("10.1.0.2", 3);
+	v[0].audited = 1;
+	v[1] = source("fd00::7", 1);
+	inet_pton(AF_INET6, "2001:db8:25::25", v[1].last_dst);
+	v[1].first_seen = v[1].last_seen = NS(T0);
+	v[1].last_port = 0;
+	output_stats(capture_start(&c), OUTPUT_TEXT, v, 2, 2, &totals);
+	capture_check(&c,
+"SOURCE    DENIED  AUDITED  FIRST_SEEN            LAST_SEEN             LAST_DESTINATION\n"
+"10.1.0.2  3       1        -                     -                     -\n"
+"fd00::7   1       0        2026-12-04T17:47:20Z  2026-12-04T17:47:20Z  [2001:db8:25::25]:0\n"
+"totals: inspected 27 allowed 4 denied 8 untracked 1 audited 12 exempt 3\n");
+	output_stats(capture_start(&c), OUTPUT_JSON, v, 1, 2, &totals);
+	capture_check(&c,
+"{\"sources\": ["
+"{\"source\": \"10.1.0.2\", \"denied\": 3, \"audited\": 1, "
+"\"first_seen\": null, \"last_seen\": null, "
+"\"last_destination\": null, \"last_port\": null}], "
+"\"totals\": {\"inspected\": 27, \"allowed\": 4, \"denied\": 8, \"untracked\": 1, "
+"\"audited\": 12, \"exempt\": 3}}\n");
+	/* no last_seen sample for it; the counters are there */
+	output_stats(capture_start(&c), OUTPUT_PROMETHEUS, v, 1, 1, &totals);
+	assert_int_equal(fclose(c.f), 0);
+	assert_non_null(strstr(c.text, "op25b_source_denied_total{source=\"10.1.0.2\"} 3\n"));
+	assert_non_null(strstr(c.text, "op25b_source_audited_total{source=\"10.1.0.2\"} 1\n"));
+	assert_null(strstr(c.text, "op25b_source_last_seen_timestamp_seconds{"));
+	free(c.text);
+}
+
 static const char prometheus_totals[] =
 "# HELP op25b_inspected_total TCP SYNs to a blocked port that op25b judged.\n"
 "# TYPE op25b_inspected_total counter\n"
@@ -556,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_stats_text),
 		cmocka_unit_test(test_stats_json),
+		cmocka_unit_test(test_stats_unknown),
 		cmocka_unit_test(test_stats_prometheus),
 		cmocka_unit_test(test_prometheus_labels),
 		cmocka_unit_test(test_status),

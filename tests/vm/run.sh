@@ -85,8 +85,10 @@ fi
 # ---- initramfs ---------------------------------------------------------
 
 build_initramfs() {
+	# nf_tables, nft_reject_inet, nft_objref: the nft backend's runs; nft_chain_nat:
+	# nft_masq, nft_ct: an unrelated firewall beside it (45-nft-coexist)
 	initramfs_base "ip nft socat jq timeout setpriv unshare trafgen" \
-		"veth nf_reject_ipv4 nf_reject_ipv6"
+		"veth nf_reject_ipv4 nf_reject_ipv6 nf_tables nft_reject_inet nft_objref nft_chain_nat nft_masq nft_ct"
 	# promtool (48 MB, Debian's prometheus) only for the tests that use it
 	local t p sel_files=()
 	for t in "${tests[@]}"; do sel_files+=("$here/tests/$t.sh"); done
@@ -158,6 +160,8 @@ build_initramfs
 # ---- boot ----------------------------------------------------------------
 n_tests=${#tests[@]}
 [ "$mode" = demo ] && n_tests=3
+# a test run for both backends counts twice
+n_tests=$((n_tests + $(cd "$here/tests" && cat /dev/null $(printf '%s.sh ' "${tests[@]}") 2>/dev/null | grep -c '^# backends:.*nft')))
 VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 30 * n_tests))}
 console=$out/console.log
 results=$out/results.log
@@ -232,7 +236,15 @@ if [ "$mode" = demo ]; then
 	exit 1
 fi
 
-for t in "${tests[@]}" dmesg-clean; do
+# every backend's run of a test (/init: "# backends: kmod nft") reports
+runs=()
+for t in "${tests[@]}"; do
+	b=$(sed -n 's/^# backends: *//p' "$here/tests/$t.sh" | head -n 1)
+	for b in ${b:-kmod}; do
+		if [ "$b" = kmod ]; then runs+=("$t"); else runs+=("$t[$b]"); fi
+	done
+done
+for t in "${runs[@]}" dmesg-clean; do
 	if [ -z "${seen[$t]:-}" ]; then
 		echo "FAIL $t (never reported: ${why:-no result})"
 		failed=$((failed + 1))

@@ -2,6 +2,7 @@
 # Prefix entries: members reach port 25, the addresses just outside do not.
 # 10.1.0.0/28 holds 10.1.0.2 and 10.1.0.15 but not 10.1.0.16; fd00:1::/124
 # holds fd00:1::2 and fd00:1::f but not fd00:1::10. /0 allows a whole family.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 ip -n client -batch - <<-EOT || fail "extra client addresses"

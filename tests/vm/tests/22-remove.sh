@@ -2,6 +2,7 @@
 # remove: the source is blocked again at once; removing an absent entry
 # (also a different length, or a host inside a listed prefix) exits 1 and
 # changes nothing.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 

@@ -2,6 +2,7 @@
 # Adding an entry that is there already succeeds and keeps one entry (also
 # written differently); adding other entries leaves the existing ones
 # working; flush empties the list.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 

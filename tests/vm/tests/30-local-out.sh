@@ -4,6 +4,7 @@
 # 127.0.0.1:25, [::1]:25 and the gateway's own addresses (all over
 # loopback) stay reachable and are not even inspected. Clients connecting to
 # the gateway itself are inbound, not filtered.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 listen gw 25
@@ -16,9 +17,9 @@ for f in 4 6; do
 done
 js=$(stats_json)
 log "stats: $js"
-jq_check "$js" '[.sources[] | select(.source == "203.0.113.1") | .denied == 1 and .last_destination == "203.0.113.25" and .last_port == 25] == [true]' \
+jq_check "$js" '[.sources[] | select(.source == "203.0.113.1") | .denied == 1 and .last_destination == detail("203.0.113.25") and .last_port == detail(25)] == [true]' \
 	"203.0.113.1 (the gateway) denied once, to 203.0.113.25 port 25"
-jq_check "$js" '[.sources[] | select(.source == "2001:db8:25::1") | .denied == 1 and .last_destination == "2001:db8:25::25" and .last_port == 25] == [true]' \
+jq_check "$js" '[.sources[] | select(.source == "2001:db8:25::1") | .denied == 1 and .last_destination == detail("2001:db8:25::25") and .last_port == detail(25)] == [true]' \
 	"2001:db8:25::1 (the gateway) denied once, to 2001:db8:25::25 port 25"
 jq_check "$js" '.totals.inspected == 2' "2 inspected"
 

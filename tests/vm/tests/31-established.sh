@@ -4,6 +4,7 @@
 # so do connections opened before the module was loaded. Adding entries does
 # not disturb them either, nor being allowlisted and de-allowlisted.
 # IPv4 and IPv6.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 

@@ -2,6 +2,7 @@
 # Allowlist changes are atomic for the packet path: while other entries
 # (overlapping ones included) are added and removed in a loop, the
 # allowlisted MTA is never refused and the client never let through.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 op25bctl allow 10.0.0.5

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Without the module every command that needs it exits 1 and says to load
-# the module; usage errors are still usage errors (2).
+# the module, or to use --backend nft; usage errors are still usage
+# errors (2).
 . /vm/lib.sh
 setup --no-module
 
@@ -11,6 +12,10 @@ while read -r args; do
 	case $CTL_OUT in
 	*[Ll]oad*) ;;
 	*) fail "op25bctl $args: message does not say to load the module: $CTL_OUT" ;;
+	esac
+	case $CTL_OUT in
+	*"--backend nft"*) ;;
+	*) fail "op25bctl $args: message does not name --backend nft: $CTL_OUT" ;;
 	esac
 done <<'EOT'
 status

@@ -1,6 +1,7 @@
 #!/bin/sh
 # reset forgets every source and zeroes the totals; the allowlist and the
 # action stay. Counting starts again from one.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 op25bctl allow 10.0.0.5

@@ -4,6 +4,7 @@
 # prefix boundary holds (10.1.0.0/25 holds 10.1.0.2, not 10.1.0.200), inbound
 # mail from inet to the MTA passes when the scope covers only inside
 # networks, and flushing the scope enforces everywhere again. IPv4 and IPv6.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 listen mta 25
@@ -32,12 +33,12 @@ done
 js=$(stats_json)
 log "stats: $js"
 jq_check "$js" '[.sources[] | [.source, .denied, .audited, .last_destination, .last_port]] | sort == [
-	["10.0.0.5", 0, 1, "203.0.113.25", 25],
-	["10.1.0.2", 1, 0, "203.0.113.25", 25],
-	["2001:db8:25::25", 0, 1, "fd00::5", 25],
-	["203.0.113.25", 0, 1, "10.0.0.5", 25],
-	["fd00:1::2", 1, 0, "2001:db8:25::25", 25],
-	["fd00::5", 0, 1, "2001:db8:25::25", 25]]' \
+	["10.0.0.5", 0, 1, detail("203.0.113.25"), detail(25)],
+	["10.1.0.2", 1, 0, detail("203.0.113.25"), detail(25)],
+	["2001:db8:25::25", 0, 1, detail("fd00::5"), detail(25)],
+	["203.0.113.25", 0, 1, detail("10.0.0.5"), detail(25)],
+	["fd00:1::2", 1, 0, detail("2001:db8:25::25"), detail(25)],
+	["fd00::5", 0, 1, detail("2001:db8:25::25"), detail(25)]]' \
 	"inside: denied; outside (the MTA, inbound from inet): audited"
 jq_check "$js" '.totals == {"inspected": 6, "allowed": 0, "denied": 2, "untracked": 0, "audited": 4, "exempt": 0}' \
 	"totals: 6 inspected, 2 denied, 4 audited"

@@ -3,6 +3,7 @@
 # scope, exempt) and leaves the counters alone; save prints it back and
 # "save | load -" is an identity. A broken file (any line) exits 2, names
 # FILE:LINE and applies nothing at all. "load -" reads stdin.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 listen mta 25

@@ -5,6 +5,7 @@
 # back to back for several seconds while the MTA and the client connect to
 # port 25 in loops, IPv4 and IPv6. The MTA is never refused, the client
 # never gets through, and no load fails.
+# backends: kmod nft
 . /vm/lib.sh
 setup
 SECS=8

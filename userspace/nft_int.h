@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the files of the nft backend only: backend_nft.c (the backend
+ * operations), nft_read.c (reading the table back) and nft_build.c (the
+ * batches that write it). The rest of op25bctl sees backend.h.
+ */
+#ifndef OP25BCTL_NFT_INT_H
+#define OP25BCTL_NFT_INT_H
+
+#include <stdalign.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+#include "backend.h"
+#include "nft.h"
+
+#define NFT_RECV_SIZE	65536
+#define NLISTS		(OP25B_LIST_MAX + 1)
+
+struct nft {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	/* the batch being built */
+	char *batch;
+	size_t blen, bcap;
+	size_t last;		/* offset of the latest message */
+	alignas(struct nlmsghdr) char buf[NFT_RECV_SIZE];
+};
+
+static inline struct nft *nft(struct backend *b)
+{
+	return b->priv;
+}
+
+/* The policy as the table holds it, or will. */
+struct nft_state {
+	bool exists;				/* table inet op25b */
+	struct nft_settings settings;
+	uint16_t ports[OP25B_MAX_PORTS];
+	size_t nports;
+	struct vec entries[NLISTS];		/* struct op25b_entry */
+	bool scope_nonempty;
+};
+
+/* What nft_build writes beside the rules, which it always rewrites. */
+enum {
+	BUILD_PORTS = 1u << 0,
+	BUILD_LIST0 = 1u << 1,		/* << list: that list's sets */
+	BUILD_RESET = 1u << 8,		/* counters and source sets zeroed */
+};
+#define BUILD_LIST(l)	(BUILD_LIST0 << (l))
+
+/* b->err = code and the message; -code. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int nft_fail(struct backend *b, int code, const char *fmt, ...);
+
+/*
+ * One batch: the changes that take st from the table as it is (st->exists
+ * says whether there is one) to st, guarded by the generation genid (the
+ * kernel refuses it with -ERESTART if anything changed since). Sends it and
+ * waits for the kernel's verdict: 0 or -errno.
+ */
+int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
+	      uint32_t genid);
+
+/* ---- nft_read.c: the table as the kernel has it ---- */
+
+/* The ruleset generation, for nft_build. */
+int nft_get_genid(struct backend *b, uint32_t *genid);
+
+/* The defaults (enforce, reject, enabled, port 25, empty lists). */
+void nft_state_init(struct nft_state *st);
+void nft_state_free(struct nft_state *st);
+
+/*
+ * The table as it is: settings, ports, and the entries of the lists in
+ * the mask lists (BUILD_LIST; the scope's always, as the rules depend on
+ * it). No table: the defaults, st->exists false.
+ */
+int nft_read_state(struct backend *b, struct nft_state *st, unsigned lists);
+
+/* The entries of list appended to out, in the module's order. */
+int nft_get_entries(struct backend *b, uint8_t list, struct vec *out);
+
+/* The six named counters. */
+int nft_get_totals(struct backend *b, struct op25b_totals *t);
+
+/* Every source of sets deny and audit, one item per address. */
+int nft_get_sources(struct backend *b, struct vec *out);
+
+/* The size a set was made with (0: none). */
+int nft_get_set_size(struct backend *b, const char *name, uint32_t *size);
+
+/* The names of the sets of list (AF_INET or AF_INET6): matching, entries. */
+const char *nft_list_set(uint8_t list, uint16_t family);
+const char *nft_entry_set(uint8_t list, uint16_t family);
+
+#endif /* OP25BCTL_NFT_INT_H */
