@@ -75,4 +75,10 @@ extern const struct backend_ops backend_nft;
 /* The backend called name ("kmod", "nft"), or NULL. */
 const struct backend_ops *backend_find(const char *name);
 
+/* b->err = code and the message; returns -code (backend_err.c). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int backend_fail(struct backend *b, int code, const char *fmt, ...);
+
 #endif /* OP25BCTL_BACKEND_H */

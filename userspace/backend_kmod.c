@@ -216,11 +216,11 @@ static int parse_prefix_msg(struct backend *b, const struct nlmsghdr *nlh,
 		return ret;
 	p.plen = mnl_attr_get_u8(tb[OP25B_PREFIX_A_PLEN]);
 	if (p.plen > family_addr_len(p.family) * 8)
-		return kmod_fail(b, EPROTO, "malformed reply from the kernel: "
-				 "prefix length %u", p.plen);
+		return backend_fail(b, EPROTO, "malformed reply from the kernel: "
+				    "prefix length %u", p.plen);
 	e = vec_push(out);
 	if (!e)
-		return kmod_fail(b, ENOMEM, "while reading the kernel's reply");
+		return backend_fail(b, ENOMEM, "while reading the kernel's reply");
 	e->prefix = p;
 	if (tb[OP25B_PREFIX_A_COMMENT])
 		snprintf(e->comment, sizeof(e->comment), "%s",
@@ -280,12 +280,12 @@ static int kmod_load(struct backend *b, const struct op25b_policy *p)
 	int ret;
 
 	if (size > UINT32_MAX)
-		return kmod_fail(b, EMSGSIZE, "the policy makes a message "
-				 "of %zu bytes", size);
+		return backend_fail(b, EMSGSIZE, "the policy makes a message "
+				    "of %zu bytes", size);
 	buf = malloc(size);
 	if (!buf)
-		return kmod_fail(b, ENOMEM, "the policy makes a message "
-				 "of %zu bytes", size);
+		return backend_fail(b, ENOMEM, "the policy makes a message "
+				    "of %zu bytes", size);
 	nlh = kmod_request_in(b, buf, OP25B_CMD_LOAD, NLM_F_ACK);
 	mnl_attr_put_u8(nlh, OP25B_A_MODE, p->mode);
 	mnl_attr_put_u8(nlh, OP25B_A_ACTION, p->action);
@@ -295,8 +295,8 @@ static int kmod_load(struct backend *b, const struct op25b_policy *p)
 	raise_sndbuf(kmod(b), size);
 	ret = kmod_doit(b, nlh, NULL, NULL);
 	if (ret == -EMSGSIZE)
-		kmod_fail(b, EMSGSIZE, "the policy makes a message of %zu "
-			  "bytes, more than the socket may send", size);
+		backend_fail(b, EMSGSIZE, "the policy makes a message of %zu "
+			     "bytes, more than the socket may send", size);
 	free(buf);
 	return ret;
 }

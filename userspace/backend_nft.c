@@ -26,17 +26,6 @@
 	"creates it, e.g. 'op25bctl -b nft enable' or 'op25bctl -b nft " \
 	"load FILE')"
 
-int nft_fail(struct backend *b, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	b->err.code = code;
-	va_start(ap, fmt);
-	vsnprintf(b->err.msg, sizeof(b->err.msg), fmt, ap);
-	va_end(ap);
-	return -code;
-}
-
 /* ---- changes ---- */
 
 typedef int (*edit_fn)(struct backend *b, struct nft_state *st,
@@ -72,8 +61,8 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 			return ret;
 		memset(&b->err, 0, sizeof(b->err));
 	}
-	return nft_fail(b, EAGAIN, "the nftables ruleset kept changing "
-			"while op25bctl wrote its batch");
+	return backend_fail(b, EAGAIN, "the nftables ruleset kept changing "
+			    "while op25bctl wrote its batch");
 }
 
 static bool same_prefix(const struct op25b_prefix *a,
@@ -102,12 +91,12 @@ static int edit_add(struct backend *b, struct nft_state *st,
 	struct op25b_entry *x = find(v, &e->prefix);
 
 	if (!x && v->n >= NFT_MAX_ENTRIES)
-		return nft_fail(b, ENOSPC, "a list holds at most %d entries "
-				"(max_allow)", NFT_MAX_ENTRIES);
+		return backend_fail(b, ENOSPC, "a list holds at most %d entries "
+				    "(max_allow)", NFT_MAX_ENTRIES);
 	if (!x)
 		x = vec_push(v);
 	if (!x)
-		return nft_fail(b, ENOMEM, "adding the entry");
+		return backend_fail(b, ENOMEM, "adding the entry");
 	*x = *e;
 	*what = BUILD_LIST(e->list);
 	return 0;
@@ -122,7 +111,7 @@ static int edit_del(struct backend *b, struct nft_state *st,
 
 	if (!st->exists) {
 		b->err.unavailable = true;
-		return nft_fail(b, ENOENT, NO_TABLE);
+		return backend_fail(b, ENOENT, NO_TABLE);
 	}
 	if (!x)
 		return -ENOENT;
@@ -183,14 +172,14 @@ static int edit_load(struct backend *b, struct nft_state *st,
 		struct vec *v = &st->entries[e[i].list];
 
 		if (e[i].list > OP25B_LIST_MAX)
-			return nft_fail(b, EINVAL, "no list %u", e[i].list);
+			return backend_fail(b, EINVAL, "no list %u", e[i].list);
 		if (v->n >= NFT_MAX_ENTRIES)
-			return nft_fail(b, ENOSPC, "a list holds at most %d "
-					"entries (max_allow)",
-					NFT_MAX_ENTRIES);
+			return backend_fail(b, ENOSPC, "a list holds at most %d "
+					    "entries (max_allow)",
+					    NFT_MAX_ENTRIES);
 		x = vec_push(v);
 		if (!x)
-			return nft_fail(b, ENOMEM, "loading the policy");
+			return backend_fail(b, ENOMEM, "loading the policy");
 		*x = e[i];
 	}
 	*what = BUILD_PORTS;
@@ -247,7 +236,7 @@ static int read_existing(struct backend *b, struct nft_state *st,
 
 	if (ret == 0 && !st->exists) {
 		b->err.unavailable = true;
-		ret = nft_fail(b, ENOENT, NO_TABLE);
+		ret = backend_fail(b, ENOENT, NO_TABLE);
 	}
 	return ret;
 }
@@ -315,10 +304,10 @@ static int nft_get_status(struct backend *b, struct op25b_status *out)
 static int nft_subscribe(struct backend *b)
 {
 	b->err.unavailable = true;
-	return nft_fail(b, EOPNOTSUPP, "monitor: the nft backend has no "
-			"event stream (nftables cannot tell each denied SYN "
-			"to op25bctl); it needs the op25b kernel module. "
-			"Use 'op25bctl -b nft stats' for the counts");
+	return backend_fail(b, EOPNOTSUPP, "monitor: the nft backend has no "
+			    "event stream (nftables cannot tell each denied SYN "
+			    "to op25bctl); it needs the op25b kernel module. "
+			    "Use 'op25bctl -b nft stats' for the counts");
 }
 
 static int nft_read_events(struct backend *b, const sigset_t *sigmask,
@@ -350,11 +339,11 @@ static int nft_open(struct backend *b)
 
 	b->priv = n;
 	if (!n)
-		return nft_fail(b, ENOMEM, "while opening the backend");
+		return backend_fail(b, ENOMEM, "while opening the backend");
 	n->seq = (uint32_t)time(NULL);
 	n->nl = mnl_socket_open(NETLINK_NETFILTER);
 	if (!n->nl || mnl_socket_bind(n->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = nft_fail(b, errno, "opening a netfilter netlink socket");
+		ret = backend_fail(b, errno, "opening a netfilter netlink socket");
 		if (errno == EPROTONOSUPPORT || errno == ENOENT) {
 			b->err.unavailable = true;
 			snprintf(b->err.msg, sizeof(b->err.msg), "the kernel "

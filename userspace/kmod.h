@@ -52,11 +52,6 @@ static inline struct kmod *kmod(struct backend *b)
 	return b->priv;
 }
 
-/* b->err = code and the message; -code. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-int kmod_fail(struct backend *b, int code, const char *fmt, ...);
 
 /* ---- attributes of replies ---- */
 

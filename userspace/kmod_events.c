@@ -18,21 +18,21 @@ int kmod_subscribe(struct backend *b)
 	int fd = mnl_socket_get_fd(k->nl), size = EVENTS_RCVBUF, on = 1;
 
 	if (!group)
-		return kmod_fail(b, EPROTONOSUPPORT, "the op25b module has no "
-				 "\"" OP25B_MCGRP_EVENTS "\" multicast group");
+		return backend_fail(b, EPROTONOSUPPORT, "the op25b module has no "
+				    "\"" OP25B_MCGRP_EVENTS "\" multicast group");
 	/*
 	 * An overrun must be reported to the module, which then counts the
 	 * event as suppressed, instead of vanishing silently.
 	 */
 	if (mnl_socket_setsockopt(k->nl, NETLINK_BROADCAST_ERROR, &on,
 				  sizeof(on)) < 0)
-		return kmod_fail(b, errno, "setting NETLINK_BROADCAST_ERROR");
+		return backend_fail(b, errno, "setting NETLINK_BROADCAST_ERROR");
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	if (mnl_socket_setsockopt(k->nl, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0)
-		return kmod_fail(b, errno, "joining the \"" OP25B_MCGRP_EVENTS
-				 "\" multicast group");
+		return backend_fail(b, errno, "joining the \"" OP25B_MCGRP_EVENTS
+				    "\" multicast group");
 	return 0;
 }
 
@@ -127,15 +127,15 @@ int kmod_read_events(struct backend *b, const sigset_t *sigmask,
 	if (ppoll(&pfd, 1, NULL, sigmask) < 0) {
 		if (errno == EINTR)
 			return -EINTR;
-		return kmod_fail(b, errno, "waiting for events");
+		return backend_fail(b, errno, "waiting for events");
 	}
 	n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
 	if (n < 0 && errno == EINTR)
 		return -EINTR;
 	if (n < 0 && errno == ENOBUFS)
-		return kmod_fail(b, ENOBUFS, "events were lost: the socket's "
-				 "receive buffer overflowed");
+		return backend_fail(b, ENOBUFS, "events were lost: the socket's "
+				    "receive buffer overflowed");
 	if (n < 0)
-		return kmod_fail(b, errno, "receiving events");
+		return backend_fail(b, errno, "receiving events");
 	return handle_events(b, k->buf, (int)n, fn, arg);
 }

@@ -34,17 +34,6 @@ struct attr_parse {
 	int bad;		/* type of the first invalid attribute, or -1 */
 };
 
-int kmod_fail(struct backend *b, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	b->err.code = code;
-	va_start(ap, fmt);
-	vsnprintf(b->err.msg, sizeof(b->err.msg), fmt, ap);
-	va_end(ap);
-	return -code;
-}
-
 /* ---- reply attributes ---- */
 
 static int attr_cb(const struct nlattr *attr, void *data)
@@ -77,13 +66,13 @@ int kmod_parse_attrs(struct backend *b, const struct nlmsghdr *nlh,
 	else
 		mnl_attr_parse(nlh, GENL_HDRLEN, attr_cb, &p);
 	if (p.bad >= 0)
-		return kmod_fail(b, EPROTO, "malformed reply from the kernel: "
-				 "bad attribute %d in %s", p.bad, what);
+		return backend_fail(b, EPROTO, "malformed reply from the kernel: "
+				    "bad attribute %d in %s", p.bad, what);
 	for (i = 0; i <= max; i++)
 		if (policy[i].required && !tb[i])
-			return kmod_fail(b, EPROTO, "malformed reply from the "
-					 "kernel: no attribute %u in %s",
-					 i, what);
+			return backend_fail(b, EPROTO, "malformed reply from the "
+					    "kernel: no attribute %u in %s",
+					    i, what);
 	return 0;
 }
 
@@ -96,8 +85,8 @@ int kmod_get_addr(struct backend *b, const struct nlattr *fattr,
 	*family = mnl_attr_get_u16(fattr);
 	len = family_addr_len(*family);
 	if (!len || mnl_attr_get_payload_len(aattr) != len)
-		return kmod_fail(b, EPROTO, "malformed reply from the kernel: "
-				 "bad address in %s", what);
+		return backend_fail(b, EPROTO, "malformed reply from the kernel: "
+				    "bad address in %s", what);
 	memcpy(addr, mnl_attr_get_payload(aattr), len);
 	return 0;
 }
@@ -125,7 +114,7 @@ int kmod_push(struct backend *b, struct vec *out, const void *item)
 	void *slot = vec_push(out);
 
 	if (!slot)
-		return kmod_fail(b, ENOMEM, "while reading the kernel's reply");
+		return backend_fail(b, ENOMEM, "while reading the kernel's reply");
 	memcpy(slot, item, out->size);
 	return 0;
 }
@@ -238,9 +227,9 @@ static bool handle(struct backend *b, struct reply *r, uint32_t seq,
 			if (nlh->nlmsg_type != r->type || !r->parse || r->error)
 				break;
 			if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-				ret = kmod_fail(b, EPROTO, "malformed reply "
-						"from the kernel: short "
-						"message");
+				ret = backend_fail(b, EPROTO, "malformed reply "
+						   "from the kernel: short "
+						   "message");
 			else
 				ret = r->parse(b, nlh, r->arg);
 			if (ret < 0)
@@ -261,16 +250,16 @@ static int transact(struct backend *b, struct nlmsghdr *nlh, struct reply *r)
 	r->error = 0;
 	r->intr = false;
 	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
-		return kmod_fail(b, errno, "sending to the kernel");
+		return backend_fail(b, errno, "sending to the kernel");
 	for (;;) {
 		n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return kmod_fail(b, errno, "receiving from the kernel");
+			return backend_fail(b, errno, "receiving from the kernel");
 		if (n == 0)
-			return kmod_fail(b, EPROTO,
-					 "the kernel's reply ended early");
+			return backend_fail(b, EPROTO,
+					    "the kernel's reply ended early");
 		if (handle(b, r, nlh->nlmsg_seq, k->buf, (int)n))
 			break;
 	}
@@ -306,8 +295,8 @@ int kmod_dump(struct backend *b, uint8_t cmd, int list, parse_fn parse,
 			return ret;
 	}
 	out->n = n0;
-	return kmod_fail(b, EAGAIN, "the kernel's table kept changing during "
-			 "the dump (%d tries)", DUMP_TRIES);
+	return backend_fail(b, EAGAIN, "the kernel's table kept changing during "
+			    "the dump (%d tries)", DUMP_TRIES);
 }
 
 /* ---- family resolution ---- */
@@ -371,8 +360,8 @@ static int resolve_family(struct backend *b)
 		b->err.unavailable = true;
 		snprintf(b->err.msg, sizeof(b->err.msg), NOT_LOADED);
 	} else if (ret == 0 && !k->family) {
-		ret = kmod_fail(b, EPROTO, "the kernel did not say the family "
-				"id of \"" OP25B_GENL_NAME "\"");
+		ret = backend_fail(b, EPROTO, "the kernel did not say the family "
+				   "id of \"" OP25B_GENL_NAME "\"");
 	}
 	return ret;
 }
@@ -396,12 +385,12 @@ int kmod_open(struct backend *b)
 
 	b->priv = k;
 	if (!k)
-		return kmod_fail(b, ENOMEM, "while opening the backend");
+		return backend_fail(b, ENOMEM, "while opening the backend");
 	k->seq = (uint32_t)time(NULL);
 	k->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int ret = kmod_fail(b, errno,
-				    "opening a generic netlink socket");
+		int ret = backend_fail(b, errno,
+				       "opening a generic netlink socket");
 
 		kmod_close(b);
 		return ret;

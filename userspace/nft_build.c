@@ -106,8 +106,8 @@ static int reserve(struct backend *b, size_t room)
 		cap *= 2;
 	p = realloc(n->batch, cap);
 	if (!p)
-		return nft_fail(b, ENOMEM, "building a batch of %zu bytes",
-				cap);
+		return backend_fail(b, ENOMEM, "building a batch of %zu bytes",
+				    cap);
 	memset(p + n->bcap, 0, cap - n->bcap);
 	n->batch = p;
 	n->bcap = cap;
@@ -184,14 +184,14 @@ static int batch_send(struct backend *b)
 		setsockopt(mnl_socket_get_fd(n->nl), SOL_SOCKET, SO_SNDBUF,
 			   &size, sizeof(size));
 	if (mnl_socket_sendto(n->nl, n->batch, n->blen) < 0)
-		return nft_fail(b, errno, "sending a batch of %zu bytes",
-				n->blen);
+		return backend_fail(b, errno, "sending a batch of %zu bytes",
+				    n->blen);
 	for (;;) {
 		ssize_t len = mnl_socket_recvfrom(n->nl, n->buf,
 						  sizeof(n->buf));
 
 		if (len < 0)
-			return nft_fail(b, errno, "reading the kernel's reply");
+			return backend_fail(b, errno, "reading the kernel's reply");
 		/* seq 0: the error of any message in the batch counts */
 		ret = mnl_cb_run(n->buf, (size_t)len, 0, n->portid, NULL,
 				 NULL);
@@ -212,7 +212,7 @@ static int add_table(struct backend *b)
 
 	if (!t || !nlh) {
 		nftnl_table_free(t);
-		return nft_fail(b, ENOMEM, "building the table");
+		return backend_fail(b, ENOMEM, "building the table");
 	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
@@ -231,7 +231,7 @@ static int add_chain(struct backend *b, const char *name, int hook)
 
 	if (!c || !nlh) {
 		nftnl_chain_free(c);
-		return nft_fail(b, ENOMEM, "building a chain");
+		return backend_fail(b, ENOMEM, "building a chain");
 	}
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
@@ -256,7 +256,7 @@ static int flush_chain(struct backend *b, const char *name)
 
 	if (!r || !nlh) {
 		nftnl_rule_free(r);
-		return nft_fail(b, ENOMEM, "building a rule");
+		return backend_fail(b, ENOMEM, "building a rule");
 	}
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, name);
@@ -274,7 +274,7 @@ static int counter_obj(struct backend *b, const char *name, uint16_t type)
 
 	if (!o || !nlh) {
 		nftnl_obj_free(o);
-		return nft_fail(b, ENOMEM, "building a counter");
+		return backend_fail(b, ENOMEM, "building a counter");
 	}
 	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, NFT_TABLE);
 	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
@@ -294,7 +294,7 @@ static int add_set(struct backend *b, const char *name, uint32_t flags,
 
 	if (!s || !nlh) {
 		nftnl_set_free(s);
-		return nft_fail(b, ENOMEM, "building a set");
+		return backend_fail(b, ENOMEM, "building a set");
 	}
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
@@ -330,7 +330,7 @@ static int flush_set(struct backend *b, const char *name)
 
 	if (!s || !nlh) {
 		nftnl_set_free(s);
-		return nft_fail(b, ENOMEM, "building a set");
+		return backend_fail(b, ENOMEM, "building a set");
 	}
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	nftnl_set_free(s);
@@ -351,7 +351,7 @@ static void elems_start(struct elems *x, struct backend *b, const char *set)
 	x->b = b;
 	x->s = elem_set(set);
 	x->n = 0;
-	x->ret = x->s ? 0 : nft_fail(b, ENOMEM, "building elements");
+	x->ret = x->s ? 0 : backend_fail(b, ENOMEM, "building elements");
 }
 
 /* The elements gathered go out in one message; a new set gathers more. */
@@ -372,7 +372,7 @@ static void elems_send(struct elems *x)
 	nftnl_set_free(old);
 	x->n = 0;
 	if (!x->s)
-		x->ret = nft_fail(x->b, ENOMEM, "building elements");
+		x->ret = backend_fail(x->b, ENOMEM, "building elements");
 }
 
 static void elems_add(struct elems *x, const void *key, size_t len,
@@ -385,7 +385,7 @@ static void elems_add(struct elems *x, const void *key, size_t len,
 		return;
 	e = nftnl_set_elem_alloc();
 	if (!e) {
-		x->ret = nft_fail(x->b, ENOMEM, "building elements");
+		x->ret = backend_fail(x->b, ENOMEM, "building elements");
 		return;
 	}
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)len);
@@ -636,7 +636,7 @@ static int rule_end(struct rule *r)
 		msg_done(r->b, nlh);
 	}
 	nftnl_rule_free(r->r);
-	return nlh ? 0 : nft_fail(r->b, ENOMEM, "building a rule");
+	return nlh ? 0 : backend_fail(r->b, ENOMEM, "building a rule");
 }
 
 /* The hooked chain's rules: a TCP SYN to a blocked port goes to judge. */
@@ -826,7 +826,7 @@ static int list_elems(struct backend *b, const struct nft_state *st,
 	int f, ret = 0;
 
 	if (!r)
-		return nft_fail(b, ENOMEM, "building elements");
+		return backend_fail(b, ENOMEM, "building elements");
 	for (f = 0; f < 2 && !ret; f++) {
 		uint16_t family = f ? AF_INET6 : AF_INET;
 		size_t len = family_addr_len(family);

@@ -52,11 +52,6 @@ enum {
 };
 #define BUILD_LIST(l)	(BUILD_LIST0 << (l))
 
-/* b->err = code and the message; -code. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-int nft_fail(struct backend *b, int code, const char *fmt, ...);
 
 /*
  * One batch: the changes that take st from the table as it is (st->exists

@@ -59,20 +59,20 @@ static int request(struct backend *b, struct nlmsghdr *nlh, parse_fn parse,
 	int ret;
 
 	if (mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) < 0)
-		return nft_fail(b, errno, "sending a request to nf_tables");
+		return backend_fail(b, errno, "sending a request to nf_tables");
 	do {
 		ssize_t len = mnl_socket_recvfrom(n->nl, n->buf,
 						  sizeof(n->buf));
 
 		if (len < 0)
-			return nft_fail(b, errno, "reading nf_tables' reply");
+			return backend_fail(b, errno, "reading nf_tables' reply");
 		ret = mnl_cb_run(n->buf, (size_t)len, seq, n->portid,
 				 reply_cb, &r);
 	} while (ret > 0);
 	if (ret < 0)
 		return -errno;
 	if (r.error)
-		return nft_fail(b, r.error, "parsing nf_tables' reply");
+		return backend_fail(b, r.error, "parsing nf_tables' reply");
 	return 0;
 }
 
@@ -120,7 +120,7 @@ static int table_exists(struct backend *b)
 	int ret;
 
 	if (!t)
-		return nft_fail(b, ENOMEM, "reading the table");
+		return backend_fail(b, ENOMEM, "reading the table");
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
@@ -148,7 +148,7 @@ static int get_elems(struct backend *b, const char *name,
 	int ret;
 
 	if (!s)
-		return nft_fail(b, ENOMEM, "reading set %s", name);
+		return backend_fail(b, ENOMEM, "reading set %s", name);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
@@ -199,14 +199,14 @@ static int entry_cb(struct nftnl_set_elem *el, void *data)
 	key = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &klen);
 	if (!key || klen != 2 * len || (plen = nft_mask_plen(key + len,
 							     len)) < 0) {
-		a->ret = nft_fail(a->b, EPROTO, "an element of set %s is "
-				  "not ADDR . NETMASK",
-				  nft_entry_set(a->list, a->family));
+		a->ret = backend_fail(a->b, EPROTO, "an element of set %s is "
+				      "not ADDR . NETMASK",
+				      nft_entry_set(a->list, a->family));
 		return -1;
 	}
 	e = vec_push(a->out);
 	if (!e) {
-		a->ret = nft_fail(a->b, ENOMEM, "reading the entries");
+		a->ret = backend_fail(a->b, ENOMEM, "reading the entries");
 		return -1;
 	}
 	e->list = a->list;
@@ -351,7 +351,7 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 		return ret;
 	r = nftnl_rule_alloc();
 	if (!r)
-		return nft_fail(b, ENOMEM, "reading the rules");
+		return backend_fail(b, ENOMEM, "reading the rules");
 	nlh = get(b, NFT_MSG_GETRULE, NLM_F_DUMP);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "judge");
@@ -359,10 +359,10 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 	nftnl_rule_free(r);
 	ret = request(b, nlh, parse_rule, st);
 	if (ret == 0 && !st->exists)
-		ret = nft_fail(b, EPROTO, "table inet op25b has no settings "
-			       "comment in chain judge (was it changed by "
-			       "hand? 'op25bctl -b nft load FILE' rewrites "
-			       "it)");
+		ret = backend_fail(b, EPROTO, "table inet op25b has no settings "
+				   "comment in chain judge (was it changed by "
+				   "hand? 'op25bctl -b nft load FILE' rewrites "
+				   "it)");
 	if (ret < 0)
 		return ret;
 	ret = get_elems(b, "ports", &s);
@@ -435,7 +435,7 @@ int nft_get_totals(struct backend *b, struct op25b_totals *t)
 	struct nlmsghdr *nlh = get(b, NFT_MSG_GETOBJ, NLM_F_DUMP);
 
 	if (!o)
-		return nft_fail(b, ENOMEM, "reading the counters");
+		return backend_fail(b, ENOMEM, "reading the counters");
 	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, NFT_TABLE);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
 	nftnl_obj_nlmsg_build_payload(nlh, o);
@@ -476,7 +476,7 @@ static int source_cb(struct nftnl_set_elem *el, void *data)
 	nftnl_set_elem_expr_foreach(el, count_cb, &count);
 	s = vec_push(a->out);
 	if (!s) {
-		a->ret = nft_fail(a->b, ENOMEM, "reading the sources");
+		a->ret = backend_fail(a->b, ENOMEM, "reading the sources");
 		return -1;
 	}
 	if (memcmp(key, mapped, sizeof(mapped)) == 0) {	/* IPv4 */
@@ -534,7 +534,7 @@ int nft_get_sources(struct backend *b, struct vec *out)
 		}
 		o = vec_push(out);
 		if (!o)
-			ret = nft_fail(b, ENOMEM, "reading the sources");
+			ret = backend_fail(b, ENOMEM, "reading the sources");
 		else
 			*o = s[i];
 	}
@@ -564,7 +564,7 @@ int nft_get_set_size(struct backend *b, const char *name, uint32_t *size)
 	struct nlmsghdr *nlh = get(b, NFT_MSG_GETSET, 0);
 
 	if (!s)
-		return nft_fail(b, ENOMEM, "reading set %s", name);
+		return backend_fail(b, ENOMEM, "reading set %s", name);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, NFT_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nftnl_set_nlmsg_build_payload(nlh, s);
