@@ -398,7 +398,9 @@ snmp() {
 
 # Kernel messages that mean a bug. "RCU" appears after boot only in reports
 # (suspicious RCU usage, stalls); /init checks the boot messages apart.
-KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|RCU|rcu.*(stall|detected)|lockdep|Call Trace|kernel BUG|segfault|unregister_netdevice: waiting|blocked for more than|refcount_t|list_(add|del) corruption|double free|use-after-free|memory leak|Kernel panic'
+# The debug kernel (make check-debug) adds KFENCE, debugobjects (ODEBUG),
+# the netdev/netns reference trackers and kmemleak (which must stay on).
+KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|KFENCE|ODEBUG|ref_tracker|kmemleak|RCU|rcu.*(stall|detected)|lockdep|Call Trace|kernel BUG|segfault|unregister_netdevice: waiting|blocked for more than|refcount_t|list_(add|del) corruption|double free|use-after-free|memory leak|Kernel panic'
 
 # dmesg_clean: no kernel report since the test began (/init clears the
 # kernel log between tests)

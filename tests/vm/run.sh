@@ -30,6 +30,13 @@
 #                             /lib/modules/<release>; absent = all built in)
 #   VM_TIMEOUT=seconds        hard limit for the whole VM run
 #   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 90)
+#   OP25B_SLOW=1              a slow (debug) kernel: TEST_TIMEOUT and
+#                             VM_TIMEOUT default to 5 times as long, and
+#                             the tests see OP25B_SLOW=1 (to scale loops)
+#   KMEMLEAK=1                kmemleak checks the run: /init clears the
+#                             boot's suspects, and after the last test and
+#                             rmmod reports "ok kmemleak" or "FAIL kmemleak"
+#                             with the unreferenced objects
 #   OP25B_KO=, OP25BCTL=      the module and op25bctl to test (default: the
 #                             ones built in the repository)
 set -u
@@ -76,6 +83,8 @@ ko=${OP25B_KO:-$top/op25b.ko}
 ctl=${OP25BCTL:-$top/userspace/op25bctl}
 . "$top/tests/vm/initramfs.sh"
 vm_kernel
+slow=${OP25B_SLOW:-0}
+[ "$slow" = 0 ] && scale=1 || scale=5
 if [ -n "$rel" ] && [ "$rel" != "$krel" ]; then
 	echo "vm: warning: op25b.ko is built for $rel, booting $krel" >&2
 fi
@@ -106,8 +115,10 @@ build_initramfs() {
 	{
 		echo "MODE=$mode"
 		echo "TESTS='${tests[*]}'"
-		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-90}"
+		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-$((90 * scale))}"
 		echo "VERBOSE=$verbose"
+		echo "export OP25B_SLOW=$slow"
+		echo "KMEMLEAK=${KMEMLEAK:-0}"
 	} >"$root/vm/run.conf"
 	initramfs_pack "$out/initramfs.cpio"
 }
@@ -118,7 +129,7 @@ build_initramfs
 # ---- boot ----------------------------------------------------------------
 n_tests=${#tests[@]}
 [ "$mode" = demo ] && n_tests=3
-VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 30 * n_tests))}
+VM_TIMEOUT=${VM_TIMEOUT:-$(((120 + 30 * n_tests) * scale))}
 console=$out/console.log
 results=$out/results.log
 : >"$console"
@@ -192,7 +203,9 @@ if [ "$mode" = demo ]; then
 	exit 1
 fi
 
-for t in "${tests[@]}" dmesg-clean; do
+expect=("${tests[@]}" dmesg-clean)
+[ "${KMEMLEAK:-0}" = 1 ] && expect+=(kmemleak)
+for t in "${expect[@]}"; do
 	if [ -z "${seen[$t]:-}" ]; then
 		echo "FAIL $t (never reported: ${why:-no result})"
 		failed=$((failed + 1))
