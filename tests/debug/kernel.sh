@@ -58,8 +58,10 @@ fi
 mkdir -p "$cache"
 # leftovers of interrupted builds (their builder is gone)
 for d in "$cache"/debug-kernel-*.tmp.*; do
-	[ -d "$d" ] || continue
-	kill -0 "${d##*.}" 2>/dev/null || rm -rf "$d"
+	[ -e "$d" ] || continue
+	p=${d##*.tmp.}
+	p=${p%.log}
+	kill -0 "$p" 2>/dev/null || rm -rf "$d"
 done
 
 tmp=$dir.tmp.$$

@@ -259,11 +259,14 @@ connect() {
 	case $_addr in *:*) _addr="[$_addr]" ;; esac
 	case $_src in *:*) _src="[$_src]" ;; esac
 	_opt=connect-timeout=$_to${_src:+,bind=$_src}
+	# how long the echo may take once sent (a debug kernel forks slowly)
+	_echo_wait=1
+	[ "${OP25B_SLOW:-0}" = 0 ] || _echo_wait=4
 	now_cs
 	_t0=$NOW
 	CONN_OUT=$(echo "hello from $_ns" |
 		on "$_ns" /usr/bin/timeout -k 1 $((_to + 3)) \
-			/usr/bin/socat -d -d -lu -t 1 -T $((_to + 2)) - "TCP:$_addr:$_port,$_opt" \
+			/usr/bin/socat -d -d -lu -t $_echo_wait -T $((_to + 2)) - "TCP:$_addr:$_port,$_opt" \
 			2>&1 >"$TMPDIR/conn.data")
 	_rc=$?
 	now_cs
