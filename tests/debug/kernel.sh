@@ -47,7 +47,7 @@ if [ "${1:-}" = --key ]; then
 	exit 0
 fi
 
-cache=${OP25B_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/op25b}
+cache=${OP25B_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/op25b}
 dir=$cache/debug-kernel-$key
 if [ -f "$dir/arch/x86/boot/bzImage" ] && [ -f "$dir/Module.symvers" ]; then
 	say "cached: $dir"
