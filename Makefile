@@ -3,6 +3,8 @@
 # op25b: make            build the module and op25bctl
 #        make demo       boot a VM gateway and show op25b at work
 #        make check      unit tests on the host, then the VM suite
+#        make lint       checkpatch, sparse, W=1, gcc and clang -Werror
+#        make check-debug  the VM suite under a debug kernel (KASAN, lockdep...)
 #        make install    the module and the tools (see "Installing" below)
 #
 # KDIR: the kernel build dir; default the running kernel's if it has one,
@@ -12,7 +14,8 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
 
-.PHONY: all bench module userspace fuzz unit vm check demo deps lint clean \
+.PHONY: all bench module userspace fuzz unit vm check check-debug demo deps \
+	lint lint-run clean \
 	install install-module install-tools install-dkms-src \
 	uninstall uninstall-module uninstall-tools uninstall-dkms-src
 
@@ -50,32 +53,23 @@ demo: deps
 	$(MAKE) all
 	tests/vm/run.sh --demo
 
-# checkpatch.pl comes from Debian's linux-source-6.1, unpacked once.
-KSRC_TAR := $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
-CHECKPATCH := build/ksrc/scripts/checkpatch.pl
-KFILES := $(wildcard kmod/*.[ch]) include/uapi/linux/op25b.h
+# make lint: checkpatch.pl --strict, W=1 and sparse on the module, gcc and
+# clang -Werror on userspace (scripts/lint.sh); about a minute.
+# (a sub-make, so that KDIR is looked for after deps.sh installed headers)
+lint:
+	scripts/deps.sh lint
+	$(MAKE) lint-run
 
-$(CHECKPATCH):
-	@test -n "$(KSRC_TAR)" || { echo "lint: install linux-source-6.1" >&2; exit 1; }
-	mkdir -p build/ksrc
-	tar -xJf $(KSRC_TAR) -C build/ksrc --strip-components=1 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+lint-run:
+	KDIR=$(KDIR) scripts/lint.sh
 
-lint: $(CHECKPATCH)
-	perl $(CHECKPATCH) --strict --no-tree --quiet -f $(KFILES)
-	touch $(filter %.c,$(KFILES))
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
-		grep -v "directive in macro's argument list" | tee build/lint.log
-	! grep -E "warning|error" build/lint.log
-	$(MAKE) -C userspace clean
-	$(MAKE) -C userspace CC=clang
-	$(MAKE) -C userspace clean
-	$(MAKE) -C userspace
-	$(MAKE) -C tests/fuzz clean
-	$(MAKE) -C tests/fuzz CC=clang
-	$(MAKE) -C tests/fuzz clean
-	$(MAKE) -C tests/fuzz
+# make check-debug: the VM suite under a debug kernel (KASAN, lockdep,
+# PROVE_RCU, kmemleak, UBSAN, ...) built from linux-source-6.1 and cached
+# (tests/debug/run.sh); the first build takes 15-25 minutes.
+check-debug:
+	scripts/deps.sh debug
+	$(MAKE) userspace
+	tests/debug/run.sh
 
 # ---- Installing ------------------------------------------------------------
 #

@@ -18,7 +18,9 @@
 #	root packed as a newc cpio archive
 #   vm_kernel
 #	sets KERNEL (default: the one matching op25b.ko's vermagic, else the
-#	newest *-cloud-amd64), krel, KMODDIR, and rel (op25b.ko's release)
+#	newest *-cloud-amd64), krel (its release), KMODDIR (default
+#	/lib/modules/$krel; set but empty: no modules), and rel (op25b.ko's
+#	release)
 
 initramfs_base() {
 	local tools=$1 want=$2
@@ -123,6 +125,18 @@ vm_kernel() {
 	fi
 	[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
 		die "no kernel to boot (install linux-image-cloud-amd64 or set KERNEL)"
-	krel=${KERNEL##*/vmlinuz-}
-	KMODDIR=${KMODDIR:-/lib/modules/$krel}
+	krel=$(kernel_release "$KERNEL")
+	[ -n "$krel" ] || krel=${KERNEL##*/vmlinuz-}
+	# KMODDIR set but empty: a kernel with everything built in, no modules
+	KMODDIR=${KMODDIR-/lib/modules/$krel}
+}
+
+# kernel_release BZIMAGE: the release string in a bzImage's header (the
+# x86 boot protocol's kernel_version field), e.g. 6.1.0-57-cloud-amd64
+kernel_release() {
+	local off
+	off=$(od -An -tu2 -j 526 -N 2 "$1" 2>/dev/null | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 0
+	dd if="$1" bs=1 skip=$((off + 512)) count=128 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | awk '{ print $1 }'
 }

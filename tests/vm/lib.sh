@@ -319,11 +319,14 @@ connect() {
 	case $_addr in *:*) _addr="[$_addr]" ;; esac
 	case $_src in *:*) _src="[$_src]" ;; esac
 	_opt=connect-timeout=$_to${_src:+,bind=$_src}
+	# how long the echo may take once sent (a debug kernel forks slowly)
+	_echo_wait=1
+	[ "${OP25B_SLOW:-0}" = 0 ] || _echo_wait=4
 	now_cs
 	_t0=$NOW
 	CONN_OUT=$(echo "hello from $_ns" |
 		on "$_ns" /usr/bin/timeout -k 1 $((_to + 3)) \
-			/usr/bin/socat -d -d -lu -t 1 -T $((_to + 2)) - "TCP:$_addr:$_port,$_opt" \
+			/usr/bin/socat -d -d -lu -t $_echo_wait -T $((_to + 2)) - "TCP:$_addr:$_port,$_opt" \
 			2>&1 >"$TMPDIR/conn.data")
 	_rc=$?
 	now_cs
@@ -458,7 +461,9 @@ snmp() {
 
 # Kernel messages that mean a bug. "RCU" appears after boot only in reports
 # (suspicious RCU usage, stalls); /init checks the boot messages apart.
-KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|RCU|rcu.*(stall|detected)|lockdep|Call Trace|kernel BUG|segfault|unregister_netdevice: waiting|blocked for more than|refcount_t|list_(add|del) corruption|double free|use-after-free|memory leak|Kernel panic'
+# The debug kernel (make check-debug) adds KFENCE, debugobjects (ODEBUG),
+# the netdev/netns reference trackers and kmemleak (which must stay on).
+KERNEL_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|KFENCE|ODEBUG|ref_tracker|kmemleak|RCU|rcu.*(stall|detected)|lockdep|Call Trace|kernel BUG|segfault|unregister_netdevice: waiting|blocked for more than|refcount_t|list_(add|del) corruption|double free|use-after-free|memory leak|Kernel panic'
 
 # dmesg_clean: no kernel report since the test began (/init clears the
 # kernel log between tests)

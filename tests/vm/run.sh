@@ -30,6 +30,13 @@
 #                             /lib/modules/<release>; absent = all built in)
 #   VM_TIMEOUT=seconds        hard limit for the whole VM run
 #   TEST_TIMEOUT=seconds      limit for one test inside the VM (default 90)
+#   OP25B_SLOW=1              a slow (debug) kernel: TEST_TIMEOUT and
+#                             VM_TIMEOUT default to 5 times as long, and
+#                             the tests see OP25B_SLOW=1 (to scale loops)
+#   KMEMLEAK=1                kmemleak checks the run: /init clears the
+#                             boot's suspects, and after the last test and
+#                             rmmod reports "ok kmemleak" or "FAIL kmemleak"
+#                             with the unreferenced objects
 #   OP25B_KO=, OP25BCTL=      the module and op25bctl to test (default: the
 #                             ones built in the repository)
 set -u
@@ -76,6 +83,8 @@ ko=${OP25B_KO:-$top/op25b.ko}
 ctl=${OP25BCTL:-$top/userspace/op25bctl}
 . "$top/tests/vm/initramfs.sh"
 vm_kernel
+slow=${OP25B_SLOW:-0}
+[ "$slow" = 0 ] && scale=1 || scale=5
 if [ -n "$rel" ] && [ "$rel" != "$krel" ]; then
 	echo "vm: warning: op25b.ko is built for $rel, booting $krel" >&2
 fi
@@ -126,8 +135,10 @@ build_initramfs() {
 	{
 		echo "MODE=$mode"
 		echo "TESTS='${tests[*]}'"
-		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-90}"
+		echo "TEST_TIMEOUT=${TEST_TIMEOUT:-$((90 * scale))}"
 		echo "VERBOSE=$verbose"
+		echo "export OP25B_SLOW=$slow"
+		echo "KMEMLEAK=${KMEMLEAK:-0}"
 	} >"$root/vm/run.conf"
 	initramfs_pack "$out/initramfs.cpio"
 }
@@ -162,7 +173,7 @@ n_tests=${#tests[@]}
 [ "$mode" = demo ] && n_tests=3
 # a test run for both backends counts twice
 n_tests=$((n_tests + $(cd "$here/tests" && cat /dev/null $(printf '%s.sh ' "${tests[@]}") 2>/dev/null | grep -c '^# backends:.*nft')))
-VM_TIMEOUT=${VM_TIMEOUT:-$((120 + 30 * n_tests))}
+VM_TIMEOUT=${VM_TIMEOUT:-$(((120 + 30 * n_tests) * scale))}
 console=$out/console.log
 results=$out/results.log
 : >"$console"
@@ -244,7 +255,9 @@ for t in "${tests[@]}"; do
 		if [ "$b" = kmod ]; then runs+=("$t"); else runs+=("$t[$b]"); fi
 	done
 done
-for t in "${runs[@]}" dmesg-clean; do
+expect=("${runs[@]}" dmesg-clean)
+[ "${KMEMLEAK:-0}" = 1 ] && expect+=(kmemleak)
+for t in "${expect[@]}"; do
 	if [ -z "${seen[$t]:-}" ]; then
 		echo "FAIL $t (never reported: ${why:-no result})"
 		failed=$((failed + 1))

@@ -9,6 +9,8 @@
 . /vm/lib.sh
 setup
 SECS=8
+# a debug kernel (OP25B_SLOW) connects and loads several times slower
+[ "${OP25B_SLOW:-0}" = 0 ] || SECS=24
 A=$TMPDIR/a.conf
 B=$TMPDIR/b.conf
 

@@ -40,7 +40,9 @@ on client /usr/bin/timeout -k 1 30 /usr/sbin/trafgen --dev eth0 --in "$TMPDIR/sy
 	--num $N --cpus 1 --no-sock-mem --notouch-irq --no-cpu-stats \
 	>"$TMPDIR/trafgen.out" 2>&1 || fail "trafgen: $(cat "$TMPDIR/trafgen.out")"
 now_cs
-log "$N SYNs sent in $((NOW - t0))0 ms"
+sent_cs=$((NOW - t0))
+[ "$sent_cs" -gt 0 ] || sent_cs=1
+log "$N SYNs sent in ${sent_cs}0 ms"
 # a new budget second, then one more denial: its event carries what is pending
 sleep 1.2
 expect client $V4_INET 25 refused 0.5
@@ -62,7 +64,16 @@ got=$(/usr/bin/jq -s -c '[.[] | select(.source == "10.1.0.2")]
 	| {events: length, suppressed: (map(.suppressed // 0) | add)}' "$M") ||
 	fail "monitor output is not JSON: $(head -c 1000 "$M")"
 log "denied: $total; printed: $got"
-jq_check "$got" '.suppressed > 0' "the rate limit engaged: some events suppressed"
-jq_check "$got" ".events <= 2001" "at most 1000 events a second"
+if [ "${OP25B_SLOW:-0}" != 0 ] && [ $((N * 100 / sent_cs)) -le 1000 ]; then
+	# a debug kernel may not send faster than the budget of 1000 events a
+	# second: nothing to suppress then (make check asserts it)
+	log "$((N * 100 / sent_cs)) SYNs a second, within the budget: the rate limit not exercised"
+else
+	jq_check "$got" '.suppressed > 0' "the rate limit engaged: some events suppressed"
+fi
+# the flood lasts under a second; on a debug kernel as long as it takes
+max=2001
+[ "${OP25B_SLOW:-0}" = 0 ] || max=$((1000 * (sent_cs / 100 + 2) + 1))
+jq_check "$got" ".events <= $max" "at most 1000 events a second"
 jq_check "$got" ".events + .suppressed == $total" \
 	"events printed + suppressed == denials ($total): none lost uncounted"
