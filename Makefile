@@ -68,7 +68,7 @@ lint-run:
 # (tests/debug/run.sh); the first build takes 15-25 minutes.
 check-debug:
 	scripts/deps.sh debug
-	$(MAKE) userspace
+	$(MAKE) userspace fuzz
 	tests/debug/run.sh
 
 # ---- Installing ------------------------------------------------------------
