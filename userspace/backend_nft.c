@@ -34,7 +34,8 @@ typedef int (*edit_fn)(struct backend *b, struct nft_state *st,
 /*
  * Read the lists in the mask lists, let edit change the state and say
  * what to write, write it in one batch; again if the ruleset changed
- * meanwhile.
+ * meanwhile (the batch refused with ERESTART, or a dump interrupted:
+ * EINTR).
  */
 static int change(struct backend *b, unsigned lists, edit_fn edit,
 		  const void *arg)
@@ -57,12 +58,21 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 			ret = nft_build(b, &st, what, genid);
 		}
 		nft_state_free(&st);
-		if (ret != -ERESTART)
+		if (ret != -ERESTART && ret != -EINTR)
 			return ret;
 		memset(&b->err, 0, sizeof(b->err));
 	}
 	return backend_fail(b, EAGAIN, "the nftables ruleset kept changing "
 			    "while op25bctl wrote its batch");
+}
+
+/* A read that a change interrupted (-EINTR), again; b->err cleared. */
+static bool reread(struct backend *b, int ret, int *tries)
+{
+	if (ret != -EINTR || ++*tries >= TRIES)
+		return false;
+	memset(&b->err, 0, sizeof(b->err));
+	return true;
 }
 
 static bool same_prefix(const struct op25b_prefix *a,
@@ -244,26 +254,37 @@ static int read_existing(struct backend *b, struct nft_state *st,
 static int nft_list_prefixes(struct backend *b, uint8_t list,
 			     struct vec *out)
 {
+	size_t n0 = out->n;
 	struct nft_state st;
-	int ret;
+	int ret, tries = 0;
 
-	ret = read_existing(b, &st, 0);
-	if (ret == 0)
-		ret = nft_get_entries(b, list, out);
-	nft_state_free(&st);
+	do {
+		out->n = n0;
+		ret = read_existing(b, &st, 0);
+		if (ret == 0)
+			ret = nft_get_entries(b, list, out);
+		nft_state_free(&st);
+	} while (reread(b, ret, &tries));
 	return ret;
 }
 
 static int nft_dump_sources(struct backend *b, struct vec *out)
 {
+	size_t n0 = out->n;
 	struct nft_state st;
-	int ret = read_existing(b, &st, 0);
+	int ret, tries = 0;
 
-	nft_state_free(&st);
-	return ret ? ret : nft_get_sources(b, out);
+	do {
+		out->n = n0;
+		ret = read_existing(b, &st, 0);
+		nft_state_free(&st);
+		if (ret == 0)
+			ret = nft_get_sources(b, out);
+	} while (reread(b, ret, &tries));
+	return ret;
 }
 
-static int nft_get_status(struct backend *b, struct op25b_status *out)
+static int get_status(struct backend *b, struct op25b_status *out)
 {
 	struct vec sources = VEC_INIT(struct op25b_source);
 	struct nft_state st;
@@ -296,6 +317,16 @@ static int nft_get_status(struct backend *b, struct op25b_status *out)
 	}
 	vec_free(&sources);
 	nft_state_free(&st);
+	return ret;
+}
+
+static int nft_get_status(struct backend *b, struct op25b_status *out)
+{
+	int ret, tries = 0;
+
+	do
+		ret = get_status(b, out);
+	while (reread(b, ret, &tries));
 	return ret;
 }
 

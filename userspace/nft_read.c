@@ -49,26 +49,58 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Send nlh (a get, maybe a dump) and parse every reply: 0 or -errno. */
+/*
+ * The rest of a dump that ended early, up to its NLMSG_DONE (or error), so
+ * that the next request starts on an empty socket. n->buf holds the len
+ * bytes read last.
+ */
+static int drain(struct backend *b, ssize_t len, uint32_t seq)
+{
+	struct nft *n = nft(b);
+
+	for (;;) {
+		const struct nlmsghdr *nlh = (const void *)n->buf;
+		int rem = (int)len;
+
+		for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
+			if (nlh->nlmsg_seq == seq &&
+			    (nlh->nlmsg_type == NLMSG_DONE ||
+			     nlh->nlmsg_type == NLMSG_ERROR))
+				return 0;
+		len = mnl_socket_recvfrom(n->nl, n->buf, sizeof(n->buf));
+		if (len < 0)
+			return backend_fail(b, errno, "reading nf_tables' reply");
+	}
+}
+
+/*
+ * Send nlh (a get, maybe a dump) and parse every reply: 0 or -errno.
+ * -EINTR: the ruleset changed during the dump (NLM_F_DUMP_INTR, which
+ * libmnl reports as EINTR); what was parsed is incomplete, read again.
+ */
 static int request(struct backend *b, struct nlmsghdr *nlh, parse_fn parse,
 		   void *arg)
 {
 	struct nft *n = nft(b);
 	struct reply r = { parse, arg, 0 };
 	uint32_t seq = nlh->nlmsg_seq;
+	ssize_t len;
 	int ret;
 
 	if (mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) < 0)
 		return backend_fail(b, errno, "sending a request to nf_tables");
 	do {
-		ssize_t len = mnl_socket_recvfrom(n->nl, n->buf,
-						  sizeof(n->buf));
-
+		len = mnl_socket_recvfrom(n->nl, n->buf, sizeof(n->buf));
 		if (len < 0)
 			return backend_fail(b, errno, "reading nf_tables' reply");
 		ret = mnl_cb_run(n->buf, (size_t)len, seq, n->portid,
 				 reply_cb, &r);
 	} while (ret > 0);
+	if (ret < 0 && errno == EINTR) {
+		ret = drain(b, len, seq);
+		return ret ? ret : backend_fail(b, EINTR, "the nftables "
+						"ruleset changed during a read");
+	}
 	if (ret < 0)
 		return -errno;
 	if (r.error)

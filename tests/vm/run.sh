@@ -144,19 +144,28 @@ build_initramfs() {
 }
 
 install_into_root() {
-	local log=$out/install.log m rp
-	if ! make -s -C "$top" install-tools install-module DESTDIR="$root" \
+	local log=$out/install.log m rp what="install-tools install-module"
+	# A kernel without modules (KMODDIR empty: the debug kernel) has no
+	# build dir in /lib/modules: install its op25b.ko as modules_install
+	# would, beside make install-tools.
+	[ -n "$KMODDIR" ] || what=install-tools
+	# shellcheck disable=SC2086
+	if ! make -s -C "$top" $what DESTDIR="$root" \
 		KDIR="/lib/modules/$krel/build" >"$log" 2>&1; then
 		echo "vm: warning: make install into the VM root failed ($log):" >&2
 		tail -n 5 "$log" | sed 's/^/    /' >&2
 		return
 	fi
 	copy_libs "$root/usr/local/sbin/op25bctl"
-	for m in $(modinfo -F depends "$root/lib/modules/$krel/extra/op25b.ko" | tr ',' ' '); do
-		for rp in $(mod_with_deps "$m"); do
-			install -D -m 644 "$KMODDIR/$rp" "$root/lib/modules/$krel/$rp"
+	if [ -z "$KMODDIR" ]; then
+		install -D -m 644 "$ko" "$root/lib/modules/$krel/extra/op25b.ko"
+	else
+		for m in $(modinfo -F depends "$root/lib/modules/$krel/extra/op25b.ko" | tr ',' ' '); do
+			for rp in $(mod_with_deps "$m"); do
+				install -D -m 644 "$KMODDIR/$rp" "$root/lib/modules/$krel/$rp"
+			done
 		done
-	done
+	fi
 	depmod -b "$root" "$krel" >>"$log" 2>&1 ||
 		echo "vm: warning: depmod -b $root $krel failed ($log)" >&2
 	# No /sbin/modprobe: the tests load every module themselves, and
