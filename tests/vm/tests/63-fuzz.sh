@@ -24,7 +24,7 @@ setup
 FUZZ=/usr/bin/op25b-fuzz
 [ -x "$FUZZ" ] || fail "op25b-fuzz is not in the VM (make fuzz)"
 N=${OP25B_FUZZ_N:-20000}
-[ -n "${OP25B_SLOW:-}" ] && N=$((N / 4))
+[ "${OP25B_SLOW:-0}" != 0 ] && N=$((N / 4))
 SEED=${OP25B_FUZZ_SEED:-$(($(date +%s) % 1000000))}
 log "$N messages per run, seeds from $SEED"
 

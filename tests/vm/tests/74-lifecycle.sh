@@ -18,7 +18,7 @@
 topo_setup
 op25b_loaded && op25b_unload
 ROUNDS=50
-[ -n "${OP25B_SLOW:-}" ] && ROUNDS=20
+[ "${OP25B_SLOW:-0}" != 0 ] && ROUNDS=20
 
 awk 'BEGIN { print "mode enforce"; print "action reject"; print "port 25"
 	print "allow 10.0.0.5 comment MTA"; print "allow fd00::5"

@@ -21,7 +21,7 @@ setup max_sources=$MAX
 op25bctl action drop
 N=${OP25B_FLOOD_N:-1000000}
 N6=$((N / 10))
-[ -n "${OP25B_SLOW:-}" ] && N=$((N / 4)) N6=$((N6 / 4))
+[ "${OP25B_SLOW:-0}" != 0 ] && N=$((N / 4)) N6=$((N6 / 4))
 echo 10000 >/proc/sys/net/core/netdev_max_backlog
 for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >"$f"; done
 
