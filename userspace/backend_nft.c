@@ -32,10 +32,41 @@ typedef int (*edit_fn)(struct backend *b, struct nft_state *st,
 		       const void *arg, unsigned *what);
 
 /*
+ * After a change that wrote the sets of what in the spare generation and
+ * pointed the rules at them: empty the generation the rules left, so that
+ * `nft list` shows each list once and the next change finds it empty.
+ * The batch carries the generation ours made (genid + 1); if another
+ * writer came between, read which sets are spare now and try again. Best
+ * effort: the policy is in place already, and a change that finds a spare
+ * set not empty empties it first.
+ */
+static void retire(struct backend *b, unsigned what, uint8_t alt,
+		   uint32_t genid)
+{
+	struct nft_state st;
+	int ret, tries;
+
+	ret = nft_flush_spare(b, what, alt, genid + 1);
+	for (tries = 0; tries < TRIES && (ret == -ERESTART || ret == -EINTR);
+	     tries++) {
+		nft_state_init(&st);
+		ret = nft_get_genid(b, &genid);
+		if (ret == 0)
+			ret = nft_read_state(b, &st, 0);
+		if (ret == 0 && st.exists)
+			ret = nft_flush_spare(b, what, st.settings.alt, genid);
+		nft_state_free(&st);
+	}
+	memset(&b->err, 0, sizeof(b->err));
+}
+
+/*
  * Read the lists in the mask lists, let edit change the state and say
  * what to write, write it in one batch; again if the ruleset changed
  * meanwhile (the batch refused with ERESTART, or a dump interrupted:
- * EINTR).
+ * EINTR). The sets the batch fills must be empty (nft_int.h): if a
+ * change before did not get to empty them, that comes first, as a batch
+ * of its own that no rule sees.
  */
 static int change(struct backend *b, unsigned lists, edit_fn edit,
 		  const void *arg)
@@ -43,6 +74,8 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 	struct nft_state st;
 	uint32_t genid;
 	unsigned what;
+	uint8_t alt = 0;
+	bool empty;
 	int ret, tries;
 
 	for (tries = 0; tries < TRIES; tries++) {
@@ -53,10 +86,23 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 		what = 0;
 		if (ret == 0)
 			ret = edit(b, &st, arg, &what);
+		if (ret == 0 && st.exists && what & BUILD_SETS) {
+			ret = nft_spare_empty(b, &st, what, &empty);
+			if (ret == 0 && !empty) {
+				ret = nft_flush_spare(b, what, st.settings.alt,
+						      genid);
+				/* read again: the generation moved */
+				if (ret == 0)
+					ret = -ERESTART;
+			}
+		}
 		if (ret == 0) {
 			st.scope_nonempty = st.entries[OP25B_LIST_SCOPE].n > 0;
+			alt = nft_alt_after(&st, what);
 			ret = nft_build(b, &st, what, genid);
 		}
+		if (ret == 0 && st.exists && what & BUILD_SETS)
+			retire(b, what, alt, genid);
 		nft_state_free(&st);
 		if (ret != -ERESTART && ret != -EINTR)
 			return ret;

@@ -47,8 +47,18 @@ void nft_mask(uint8_t plen, uint8_t *mask, size_t len);
 int nft_mask_plen(const uint8_t *mask, size_t len);
 
 /*
+ * The sets the rules look up come in two generations, _a and _b: a change
+ * fills the one no rule uses, then points the rules at it in the same
+ * batch, so that no packet ever looks up a set while its elements are
+ * being replaced (docs/backends.md). One bit per list (1 << OP25B_LIST_*)
+ * and one for the ports: set, the rules use the _b generation.
+ */
+#define NFT_ALT_PORTS	(1u << (OP25B_LIST_MAX + 1))
+#define NFT_ALT_ALL	((NFT_ALT_PORTS << 1) - 1)
+
+/*
  * The settings kept in the comment of the judge chain's first rule; the
- * ports are those of set ports, in the order given (a set has none).
+ * ports are those of the ports set, in the order given (a set has none).
  */
 struct nft_settings {
 	uint8_t mode;
@@ -56,10 +66,15 @@ struct nft_settings {
 	bool enabled;
 	uint16_t ports[OP25B_MAX_PORTS];
 	size_t nports;
+	uint8_t alt;		/* NFT_ALT_*: the generations in use */
 };
 
-#define NFT_SETTINGS_MAX 128
-/* "op25b: mode enforce, action reject, enabled, ports 25,2525" */
+/* a rule comment's length is a byte, with its NUL */
+#define NFT_SETTINGS_MAX 255
+/*
+ * "op25b: mode enforce, action reject, enabled, sets allow_a scope_a
+ * exempt_b ports_a, ports 25,2525"
+ */
 void nft_settings_format(const struct nft_settings *s, char *buf, size_t len);
 /* 0, or -1 if str is not such a comment. */
 int nft_settings_parse(const char *str, struct nft_settings *s);

@@ -7,15 +7,15 @@
  *	chain output  { type filter hook output priority filter; policy accept;
  *		meta oiftype loopback accept
  *		meta l4proto tcp tcp flags & (syn | ack) == syn
- *			tcp dport @ports jump judge }
+ *			tcp dport @ports_a jump judge }
  *	chain forward { type filter hook forward priority filter; ...
  *		the same, without the loopback rule }
  *	chain judge {
  *		counter name "inspected" comment "op25b: mode ..., ..."
- *		ip daddr @exempt4 counter name "exempt" accept	(and ip6)
- *		ip saddr @allow4 counter name "allowed" accept	(and ip6)
+ *		ip daddr @exempt4_a counter name "exempt" accept	(and ip6)
+ *		ip saddr @allow4_a counter name "allowed" accept	(and ip6)
  *		[mode audit]	goto audit
- *		[scope]		ip saddr != @scope4 goto audit	(and ip6)
+ *		[scope]		ip saddr != @scope4_a goto audit	(and ip6)
  *		goto deny }
  *	chain deny {
  *		update @deny { ip6 saddr counter }  (an IPv4 source as
@@ -27,6 +27,17 @@
  * Disabled, the hooked chains are empty. A full dynamic set breaks the
  * update rule only: the packet goes on to be counted as untracked and to
  * its verdict, as with the module.
+ *
+ * The sets the rules look up (ports, and the union of each list) come in
+ * two generations, _a and _b. A change to a list fills the generation no
+ * rule uses, which the caller has made sure is empty, and rewrites the
+ * rules to look it up, all in one batch; the comment records which
+ * generation is in use (nft.h). Flushing and refilling the set in use
+ * instead let lookups during the commit miss elements that stayed: nf_tables
+ * marks the old elements inactive and the new ones active at the
+ * generation flip, then removes the old ones one by one, and an rbtree
+ * lookup meeting an inactive copy of a key can miss the active one (the
+ * MTA was denied under load: tests/vm 95-load-stream).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,10 +71,12 @@ enum { TYPE_IPADDR = 7, TYPE_IP6ADDR = 8, TYPE_INET_SERVICE = 13 };
 #define ELEM_ROOM	(2 * 16 + OP25B_COMMENT_MAX + 128)
 #define MSG_ROOM	4096
 
-static const char *const list_sets[NLISTS][2] = {
+/* what the rules look up, as NAME_a and NAME_b; [NLISTS]: the ports */
+static const char *const looked_up[NLISTS + 1][2] = {
 	[OP25B_LIST_ALLOW] = { "allow4", "allow6" },
 	[OP25B_LIST_SCOPE] = { "scope4", "scope6" },
 	[OP25B_LIST_EXEMPT] = { "exempt4", "exempt6" },
+	[NLISTS] = { "ports", "ports" },
 };
 
 static const char *const entry_sets[NLISTS][2] = {
@@ -82,9 +95,18 @@ static const char *const source_sets[] = { "deny", "audit" };
 static const char *const chains[] = { "output", "forward", "judge", "deny",
 				      "audit" };
 
-const char *nft_list_set(uint8_t list, uint16_t family)
+const char *nft_set_name(char *buf, unsigned int which, uint16_t family,
+			 bool alt)
 {
-	return list_sets[list][family == AF_INET6];
+	snprintf(buf, NFT_SET_NAME_MAX, "%s_%c",
+		 looked_up[which][family == AF_INET6], alt ? 'b' : 'a');
+	return buf;
+}
+
+/* The generation bit of which (a list, or NLISTS: the ports). */
+static bool alt_of(uint8_t alt, unsigned int which)
+{
+	return alt & 1u << which;
 }
 
 const char *nft_entry_set(uint8_t list, uint16_t family)
@@ -640,8 +662,10 @@ static int rule_end(struct rule *r)
 }
 
 /* The hooked chain's rules: a TCP SYN to a blocked port goes to judge. */
-static int hook_rules(struct backend *b, const char *chain, bool local)
+static int hook_rules(struct backend *b, const char *chain, bool local,
+		      uint8_t alt)
 {
+	char name[NFT_SET_NAME_MAX];
 	static const uint16_t loopback = ARPHRD_LOOPBACK;
 	static const uint8_t tcp = IPPROTO_TCP, syn = 0x02, synack = 0x12;
 	static const uint8_t zero = 0;
@@ -671,7 +695,8 @@ static int hook_rules(struct backend *b, const char *chain, bool local)
 	put(&r, e);
 	cmp(&r, &syn, sizeof(syn));
 	payload(&r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
-	lookup(&r, "ports", false);
+	lookup(&r, nft_set_name(name, NLISTS, AF_INET, alt_of(alt, NLISTS)),
+	       false);
 	verdict(&r, NFT_JUMP, "judge");
 	return ret ? ret : rule_end(&r);
 }
@@ -709,15 +734,19 @@ static int verdict_rules(struct backend *b, const char *chain,
 
 /* In: [list]4/6 (source or destination), count and accept. */
 static int match_rules(struct backend *b, uint8_t list, bool src,
-		       const char *total)
+		       const char *total, uint8_t alt)
 {
+	char name[NFT_SET_NAME_MAX];
 	struct rule r;
 	int f, ret = 0;
 
 	for (f = 0; f < 2 && !ret; f++) {
+		uint16_t family = f ? AF_INET6 : AF_INET;
+
 		rule_start(&r, b, "judge");
-		addr(&r, f ? AF_INET6 : AF_INET, src);
-		lookup(&r, list_sets[list][f], false);
+		addr(&r, family, src);
+		lookup(&r, nft_set_name(name, list, family, alt_of(alt, list)),
+		       false);
 		counter(&r, total);
 		verdict(&r, NF_ACCEPT, NULL);
 		ret = rule_end(&r);
@@ -725,31 +754,37 @@ static int match_rules(struct backend *b, uint8_t list, bool src,
 	return ret;
 }
 
-static int judge_rules(struct backend *b, const struct nft_state *st)
+static int judge_rules(struct backend *b, const struct nft_state *st,
+		       uint8_t alt)
 {
 	struct nft_settings settings = st->settings;
-	char text[NFT_SETTINGS_MAX];
+	char text[NFT_SETTINGS_MAX], name[NFT_SET_NAME_MAX];
 	struct rule r;
 	int f, ret;
 
-	/* the ports' order, which set ports cannot keep */
+	/* the ports' order, which a set cannot keep */
 	memcpy(settings.ports, st->ports, sizeof(settings.ports));
 	settings.nports = st->nports;
+	settings.alt = alt;
 	rule_start(&r, b, "judge");
 	counter(&r, "inspected");
 	nft_settings_format(&settings, text, sizeof(text));
 	rule_comment(&r, text);
 	ret = rule_end(&r);
 	if (!ret)
-		ret = match_rules(b, OP25B_LIST_EXEMPT, false, "exempt");
+		ret = match_rules(b, OP25B_LIST_EXEMPT, false, "exempt", alt);
 	if (!ret)
-		ret = match_rules(b, OP25B_LIST_ALLOW, true, "allowed");
+		ret = match_rules(b, OP25B_LIST_ALLOW, true, "allowed", alt);
 	if (!ret && st->settings.mode == OP25B_MODE_ENFORCE &&
 	    st->scope_nonempty) {
 		for (f = 0; f < 2 && !ret; f++) {
+			uint16_t family = f ? AF_INET6 : AF_INET;
+
 			rule_start(&r, b, "judge");
-			addr(&r, f ? AF_INET6 : AF_INET, true);
-			lookup(&r, list_sets[OP25B_LIST_SCOPE][f], true);
+			addr(&r, family, true);
+			lookup(&r, nft_set_name(name, OP25B_LIST_SCOPE, family,
+						alt_of(alt, OP25B_LIST_SCOPE)),
+			       true);
 			verdict(&r, NFT_GOTO, "audit");
 			ret = rule_end(&r);
 		}
@@ -786,21 +821,28 @@ static int skeleton(struct backend *b)
 	static const struct { uint32_t type, len; } fam[2] = {
 		{ TYPE_IPADDR, 4 }, { TYPE_IP6ADDR, 16 },
 	};
+	char name[NFT_SET_NAME_MAX];
 	size_t i;
-	int l, f, ret;
+	int l, f, alt, ret;
 
 	ret = add_table(b);
 	for (l = 0; l < NLISTS && !ret; l++)
 		for (f = 0; f < 2 && !ret; f++) {
-			ret = add_set(b, list_sets[l][f], NFT_SET_INTERVAL,
-				      fam[f].type, fam[f].len, 0);
+			uint16_t family = f ? AF_INET6 : AF_INET;
+
+			for (alt = 0; alt < 2 && !ret; alt++)
+				ret = add_set(b, nft_set_name(name, l, family,
+							      alt),
+					      NFT_SET_INTERVAL, fam[f].type,
+					      fam[f].len, 0);
 			if (!ret)
 				ret = add_set(b, entry_sets[l][f], 0,
 					      CONCAT(fam[f].type, fam[f].type),
 					      2 * fam[f].len, 0);
 		}
-	if (!ret)
-		ret = add_set(b, "ports", 0, TYPE_INET_SERVICE, 2, 0);
+	for (alt = 0; alt < 2 && !ret; alt++)
+		ret = add_set(b, nft_set_name(name, NLISTS, AF_INET, alt), 0,
+			      TYPE_INET_SERVICE, 2, 0);
 	for (i = 0; i < 2 && !ret; i++)
 		ret = add_set(b, source_sets[i], NFT_SET_EVAL, TYPE_IP6ADDR,
 			      16, max_sources());
@@ -815,9 +857,11 @@ static int skeleton(struct backend *b)
 	return ret;
 }
 
+/* The entries of list, and their union into generation alt (empty). */
 static int list_elems(struct backend *b, const struct nft_state *st,
-		      uint8_t list)
+		      uint8_t list, bool alt)
 {
+	char name[NFT_SET_NAME_MAX];
 	const struct op25b_entry *e = st->entries[list].items;
 	size_t n = st->entries[list].n, i, k, nr;
 	struct nft_range *r = calloc(n ? n : 1, sizeof(*r));
@@ -831,9 +875,8 @@ static int list_elems(struct backend *b, const struct nft_state *st,
 		uint16_t family = f ? AF_INET6 : AF_INET;
 		size_t len = family_addr_len(family);
 
+		/* read by op25bctl only, never by a rule */
 		if (st->exists)
-			ret = flush_set(b, list_sets[list][f]);
-		if (!ret && st->exists)
 			ret = flush_set(b, entry_sets[list][f]);
 		if (ret)
 			break;
@@ -849,7 +892,7 @@ static int list_elems(struct backend *b, const struct nft_state *st,
 		if (ret)
 			break;
 		nr = nft_ranges(e, n, family, r);
-		elems_start(&x, b, list_sets[list][f]);
+		elems_start(&x, b, nft_set_name(name, list, family, alt));
 		for (k = 0; k < nr; k++) {
 			elems_add(&x, r[k].start, len, 0, NULL);
 			if (!r[k].open_end)
@@ -862,18 +905,15 @@ static int list_elems(struct backend *b, const struct nft_state *st,
 	return ret;
 }
 
-static int port_elems(struct backend *b, const struct nft_state *st)
+/* The ports into generation alt (empty). */
+static int port_elems(struct backend *b, const struct nft_state *st, bool alt)
 {
+	char name[NFT_SET_NAME_MAX];
 	struct elems x;
 	uint16_t port;
 	size_t i;
-	int ret = 0;
 
-	if (st->exists)
-		ret = flush_set(b, "ports");
-	if (ret)
-		return ret;
-	elems_start(&x, b, "ports");
+	elems_start(&x, b, nft_set_name(name, NLISTS, AF_INET, alt));
 	for (i = 0; i < st->nports; i++) {
 		port = htons(st->ports[i]);
 		elems_add(&x, &port, sizeof(port), 0, NULL);
@@ -881,21 +921,36 @@ static int port_elems(struct backend *b, const struct nft_state *st)
 	return elems_done(&x);
 }
 
+/* The generations after a change that writes what. */
+uint8_t nft_alt_after(const struct nft_state *st, unsigned int what)
+{
+	uint8_t l, alt = st->settings.alt;
+
+	if (!st->exists)
+		return 0;
+	for (l = 0; l < NLISTS; l++)
+		if (what & BUILD_LIST(l))
+			alt ^= 1u << l;
+	if (what & BUILD_PORTS)
+		alt ^= NFT_ALT_PORTS;
+	return alt;
+}
+
 int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	      uint32_t genid)
 {
+	uint8_t l, alt = nft_alt_after(st, what);
 	size_t i;
-	uint8_t l;
 	int ret;
 
 	ret = batch_begin(b, genid);
 	if (!ret && !st->exists)
 		ret = skeleton(b);
 	if (!ret && (what & BUILD_PORTS || !st->exists))
-		ret = port_elems(b, st);
+		ret = port_elems(b, st, alt_of(alt, NLISTS));
 	for (l = 0; l < NLISTS && !ret; l++)
 		if (what & BUILD_LIST(l) || !st->exists)
-			ret = list_elems(b, st, l);
+			ret = list_elems(b, st, l, alt_of(alt, l));
 	/* the rules, always: they depend on the settings and the scope */
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]) && !ret; i++)
 		if (st->exists)
@@ -912,12 +967,12 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 		}
 	}
 	if (!ret && st->settings.enabled) {
-		ret = hook_rules(b, "output", true);
+		ret = hook_rules(b, "output", true, alt);
 		if (!ret)
-			ret = hook_rules(b, "forward", false);
+			ret = hook_rules(b, "forward", false, alt);
 	}
 	if (!ret)
-		ret = judge_rules(b, st);
+		ret = judge_rules(b, st, alt);
 	if (!ret)
 		ret = verdict_rules(b, "deny", "deny", "denied", NF_DROP,
 				    st->settings.action ==
@@ -925,5 +980,25 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	if (!ret)
 		ret = verdict_rules(b, "audit", "audit", "audited",
 				    NF_ACCEPT, false);
+	return ret ? ret : batch_send(b);
+}
+
+int nft_flush_spare(struct backend *b, unsigned int what, uint8_t alt,
+		    uint32_t genid)
+{
+	char name[NFT_SET_NAME_MAX];
+	unsigned int which;
+	int f, ret;
+
+	ret = batch_begin(b, genid);
+	for (which = 0; which <= NLISTS && !ret; which++) {
+		if (!(what & (which == NLISTS ? BUILD_PORTS :
+			      BUILD_LIST(which))))
+			continue;
+		for (f = 0; f < (which == NLISTS ? 1 : 2) && !ret; f++)
+			ret = flush_set(b, nft_set_name(name, which, f ? AF_INET6 :
+							AF_INET,
+							!alt_of(alt, which)));
+	}
 	return ret ? ret : batch_send(b);
 }

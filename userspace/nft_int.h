@@ -51,16 +51,36 @@ enum {
 	BUILD_RESET = 1u << 8,		/* counters and source sets zeroed */
 };
 #define BUILD_LIST(l)	(BUILD_LIST0 << (l))
+/* what writes a set the rules look up */
+#define BUILD_SETS	(BUILD_PORTS | (((BUILD_LIST0 << NLISTS) - 1) & \
+				      ~(BUILD_LIST0 - 1)))
 
 
 /*
  * One batch: the changes that take st from the table as it is (st->exists
  * says whether there is one) to st, guarded by the generation genid (the
  * kernel refuses it with -ERESTART if anything changed since). Sends it and
- * waits for the kernel's verdict: 0 or -errno.
+ * waits for the kernel's verdict: 0 or -errno. The sets it writes for what
+ * (BUILD_SETS) are those of the generation the rules do not use: they must
+ * be empty (nft_spare_empty, nft_flush_spare).
  */
 int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	      uint32_t genid);
+
+/* The generations in use (NFT_ALT_*) once nft_build wrote what. */
+uint8_t nft_alt_after(const struct nft_state *st, unsigned int what);
+
+/*
+ * One batch, guarded by genid: empty the sets of what (BUILD_SETS) of the
+ * generation that alt says the rules do not use.
+ */
+int nft_flush_spare(struct backend *b, unsigned int what, uint8_t alt,
+		    uint32_t genid);
+
+/* "allow4_a": a looked-up set of which (a list, or NLISTS: the ports). */
+#define NFT_SET_NAME_MAX	16
+const char *nft_set_name(char *buf, unsigned int which, uint16_t family,
+			 bool alt);
 
 /* ---- nft_read.c: the table as the kernel has it ---- */
 
@@ -90,8 +110,11 @@ int nft_get_sources(struct backend *b, struct vec *out);
 /* The size a set was made with (0: none). */
 int nft_get_set_size(struct backend *b, const char *name, uint32_t *size);
 
-/* The names of the sets of list (AF_INET or AF_INET6): matching, entries. */
-const char *nft_list_set(uint8_t list, uint16_t family);
+/* Whether the sets of what that the rules do not use are all empty. */
+int nft_spare_empty(struct backend *b, const struct nft_state *st,
+		    unsigned int what, bool *empty);
+
+/* The name of the entries set of list (AF_INET or AF_INET6). */
 const char *nft_entry_set(uint8_t list, uint16_t family);
 
 #endif /* OP25BCTL_NFT_INT_H */

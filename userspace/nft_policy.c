@@ -122,26 +122,38 @@ size_t nft_ranges(const struct op25b_entry *entries, size_t n,
 	return nr;
 }
 
+static const char *const alt_names[] = { "allow", "scope", "exempt",
+					  "ports" };
+
+/* ports last: a scanset of digits and commas takes what follows a comma */
 void nft_settings_format(const struct nft_settings *s, char *buf, size_t len)
 {
 	size_t i, n;
 
-	n = (size_t)snprintf(buf, len, "op25b: mode %s, action %s, %s, ports ",
+	n = (size_t)snprintf(buf, len, "op25b: mode %s, action %s, %s, sets",
 			     mode_name(s->mode) ? mode_name(s->mode) : "?",
 			     action_name(s->action) ?
 			     action_name(s->action) : "?",
 			     s->enabled ? "enabled" : "disabled");
+	for (i = 0; i < sizeof(alt_names) / sizeof(alt_names[0]) && n < len;
+	     i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s_%c", alt_names[i],
+				      s->alt & 1u << i ? 'b' : 'a');
 	for (i = 0; i < s->nports && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "",
-				      s->ports[i]);
+		n += (size_t)snprintf(buf + n, len - n, "%s%u",
+				      i ? "," : ", ports ", s->ports[i]);
 }
 
 int nft_settings_parse(const char *str, struct nft_settings *s)
 {
 	char mode[16], action[16], enabled[16], ports[64], err[PARSE_ERRLEN];
+	char gen[4], end;
+	size_t i;
 
 	if (sscanf(str, "op25b: mode %15[a-z], action %15[a-z], %15[a-z], "
-		   "ports %63[0-9,]", mode, action, enabled, ports) != 4)
+		   "sets allow_%c scope_%c exempt_%c ports_%c, ports "
+		   "%63[0-9,]%c", mode, action, enabled, &gen[0], &gen[1],
+		   &gen[2], &gen[3], ports, &end) != 8)
 		return -1;
 	if (parse_ports(ports, s->ports, &s->nports, err, sizeof(err)) < 0)
 		return -1;
@@ -154,5 +166,12 @@ int nft_settings_parse(const char *str, struct nft_settings *s)
 		s->enabled = false;
 	else
 		return -1;
+	s->alt = 0;
+	for (i = 0; i < sizeof(gen); i++) {
+		if (gen[i] != 'a' && gen[i] != 'b')
+			return -1;
+		if (gen[i] == 'b')
+			s->alt |= 1u << i;
+	}
 	return 0;
 }

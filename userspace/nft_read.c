@@ -304,8 +304,8 @@ static int rule_comment_cb(const struct nftnl_udata *attr, void *data)
 	char *text = data;
 	uint8_t len = nftnl_udata_len(attr);
 
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len &&
-	    len <= NFT_SETTINGS_MAX) {
+	/* len <= NFT_SETTINGS_MAX: it is a byte */
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && len) {
 		memcpy(text, nftnl_udata_get(attr), len);
 		text[len - 1] = '\0';
 	}
@@ -371,6 +371,7 @@ void nft_state_free(struct nft_state *st)
 int nft_read_state(struct backend *b, struct nft_state *st,
 		      unsigned lists)
 {
+	char name[NFT_SET_NAME_MAX];
 	struct nftnl_rule *r;
 	struct nftnl_set *s;
 	struct nlmsghdr *nlh;
@@ -397,7 +398,8 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 				   "it)");
 	if (ret < 0)
 		return ret;
-	ret = get_elems(b, "ports", &s);
+	ret = get_elems(b, nft_set_name(name, NLISTS, AF_INET,
+					st->settings.alt & NFT_ALT_PORTS), &s);
 	if (ret < 0)
 		return ret;
 	st->nports = 0;
@@ -417,6 +419,42 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 	for (l = 0; l < NLISTS && ret == 0; l++)
 		if (lists & BUILD_LIST(l))
 			ret = nft_get_entries(b, l, &st->entries[l]);
+	return ret;
+}
+
+static int count_elem(struct nftnl_set_elem *el, void *data)
+{
+	(void)el;
+	++*(size_t *)data;
+	return 0;
+}
+
+int nft_spare_empty(struct backend *b, const struct nft_state *st,
+		    unsigned int what, bool *empty)
+{
+	char name[NFT_SET_NAME_MAX];
+	struct nftnl_set *s;
+	unsigned int which;
+	size_t n = 0;
+	int f, ret = 0;
+
+	for (which = 0; which <= NLISTS && !ret && !n; which++) {
+		bool spare = !(st->settings.alt & 1u << which);
+
+		if (!(what & (which == NLISTS ? BUILD_PORTS :
+			      BUILD_LIST(which))))
+			continue;
+		for (f = 0; f < (which == NLISTS ? 1 : 2) && !ret; f++) {
+			ret = get_elems(b, nft_set_name(name, which, f ?
+							AF_INET6 : AF_INET,
+							spare), &s);
+			if (ret == 0) {
+				nftnl_set_elem_foreach(s, count_elem, &n);
+				nftnl_set_free(s);
+			}
+		}
+	}
+	*empty = n == 0;
 	return ret;
 }
 

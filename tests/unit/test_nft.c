@@ -105,7 +105,8 @@ static void test_masks(void **state)
 static void test_settings(void **state)
 {
 	struct nft_settings s = { OP25B_MODE_AUDIT, OP25B_ACTION_DROP, false,
-				  { 2525, 25 }, 2 };
+				  { 2525, 25 }, 2,
+				  1u << OP25B_LIST_SCOPE | NFT_ALT_PORTS };
 	struct nft_settings t = { 0 };
 	static const uint16_t eight[OP25B_MAX_PORTS] = { 65535, 1, 2, 3, 4, 5,
 							 6, 2525 };
@@ -116,7 +117,10 @@ static void test_settings(void **state)
 	(void)state;
 	nft_settings_format(&s, buf, sizeof(buf));
 	assert_string_equal(buf, "op25b: mode audit, action drop, disabled, "
-			    "ports 2525,25");
+			    "sets allow_a scope_b exempt_a ports_b, ports "
+			    "2525,25");
+	assert_int_equal(nft_settings_parse(buf, &t), 0);
+	assert_memory_equal(&s, &t, sizeof(s));
 	for (mode = 0; mode <= OP25B_MODE_MAX; mode++)
 		for (action = 0; action <= OP25B_ACTION_MAX; action++)
 			for (enabled = 0; enabled < 2; enabled++) {
@@ -126,6 +130,9 @@ static void test_settings(void **state)
 				s.enabled = enabled;
 				memcpy(s.ports, eight, sizeof(eight));
 				s.nports = OP25B_MAX_PORTS;
+				/* every generation, in turn */
+				s.alt = (uint8_t)((mode * 4 + action * 2 +
+						   enabled) * 3 & NFT_ALT_ALL);
 				memset(&t, 0, sizeof(t));
 				nft_settings_format(&s, buf, sizeof(buf));
 				assert_true(strlen(buf) < sizeof(buf) - 1);
@@ -137,14 +144,39 @@ static void test_settings(void **state)
 	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
 					    "enabled", &t), -1);
 	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
-					    "enabled, ports 25,25", &t), -1);
+					    "enabled, sets allow_a scope_a "
+					    "exempt_a ports_a, ports 25,25", &t),
+			 -1);
 	assert_int_equal(nft_settings_parse("main MTA", &t), -1);
 	assert_int_equal(nft_settings_parse("op25b: mode on, action drop, "
+					    "enabled, sets allow_a scope_a "
+					    "exempt_a ports_a, ports 25", &t),
+			 -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
+					    "kill, enabled, sets allow_a "
+					    "scope_a exempt_a ports_a, ports 25",
+					    &t), -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
+					    "drop, maybe, sets allow_a scope_a "
+					    "exempt_a ports_a, ports 25", &t),
+			 -1);
+	/* a table of the first layout, one set per list: not understood */
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
 					    "enabled, ports 25", &t), -1);
-	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
-					    "kill, enabled, ports 25", &t), -1);
-	assert_int_equal(nft_settings_parse("op25b: mode audit, action "
-					    "drop, maybe, ports 25", &t), -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
+					    "enabled, sets allow_a scope_c "
+					    "exempt_a ports_a, ports 25", &t),
+			 -1);
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
+					    "enabled, sets allow_a scope_a "
+					    "exempt_a ports_a, ports 25x", &t),
+			 -1);
+	/* and the one it reads */
+	assert_int_equal(nft_settings_parse("op25b: mode audit, action drop, "
+					    "enabled, sets allow_a scope_a "
+					    "exempt_a ports_b, ports 25", &t),
+			 0);
+	assert_int_equal(t.alt, NFT_ALT_PORTS);
 }
 
 int main(void)
