@@ -33,11 +33,13 @@
  * rule uses, which the caller has made sure is empty, and rewrites the
  * rules to look it up, all in one batch; the comment records which
  * generation is in use (nft.h). Flushing and refilling the set in use
- * instead let lookups during the commit miss elements that stayed: nf_tables
- * marks the old elements inactive and the new ones active at the
- * generation flip, then removes the old ones one by one, and an rbtree
- * lookup meeting an inactive copy of a key can miss the active one (the
- * MTA was denied under load: tests/vm 95-load-stream).
+ * instead let lookups during the commit miss elements that stayed: at the
+ * generation flip the old elements turn inactive and the new ones active,
+ * and the old ones leave the tree one by one after it. Until then the tree
+ * holds both copies of a key, and 6.1's rbtree lookup walks left at an
+ * inactive one (missing an active twin to its right) and takes the
+ * nearest start below the key without asking if it is active (the MTA was
+ * denied under load: tests/vm 95-load-stream).
  */
 #include <errno.h>
 #include <stdio.h>

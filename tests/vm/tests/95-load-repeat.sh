@@ -5,13 +5,8 @@
 # back to back for several seconds while the MTA and the client connect to
 # port 25 in loops, IPv4 and IPv6. The MTA is never refused, the client
 # never gets through, and no load fails.
-# backends: kmod
-# Not yet with nft (KNOWN OPEN PROBLEM, issue 6): its load let the IPv6 MTA
-# be refused 1-2 times in ~25 connects, under the debug kernel and under
-# the cloud kernel on a busy machine. The allow6 interval set is flushed
-# and refilled in the one transaction, and a lookup during the commit
-# missed. Back to "kmod nft" once load stops rewriting the set the rules
-# match (fill a second set, then switch the rule to it).
+# backends: kmod nft
+# (95-load-stream measures the same with thousands of lookups per second.)
 . /vm/lib.sh
 setup
 SECS=8
