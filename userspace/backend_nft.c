@@ -66,16 +66,19 @@ static void retire(struct backend *b, unsigned what, uint8_t alt,
  * meanwhile (the batch refused with ERESTART, or a dump interrupted:
  * EINTR). The sets the batch fills must be empty (nft_int.h): if a
  * change before did not get to empty them, that comes first, as a batch
- * of its own that no rule sees.
+ * of its own that no rule sees. With repair (load), a table op25bctl does
+ * not understand (a set, a chain or the settings comment missing, as after
+ * a hand edit: the read fails, or a later step with ENOENT) is replaced
+ * whole, in the one batch.
  */
 static int change(struct backend *b, unsigned lists, edit_fn edit,
-		  const void *arg)
+		  const void *arg, bool repair)
 {
 	struct nft_state st;
 	uint32_t genid;
 	unsigned what;
 	uint8_t alt = 0;
-	bool empty;
+	bool empty, broken = false;
 	int ret, tries;
 
 	for (tries = 0; tries < TRIES; tries++) {
@@ -84,6 +87,15 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 		if (ret == 0)
 			ret = nft_read_state(b, &st, lists);
 		what = 0;
+		if (repair && (ret == -EPROTO || ret == -ENOENT ||
+			       (ret == 0 && broken && st.exists))) {
+			/* the defaults, on a table made anew */
+			nft_state_free(&st);
+			nft_state_init(&st);
+			memset(&b->err, 0, sizeof(b->err));
+			what = BUILD_REPLACE;
+			ret = 0;
+		}
 		if (ret == 0)
 			ret = edit(b, &st, arg, &what);
 		if (ret == 0 && st.exists && what & BUILD_SETS) {
@@ -101,8 +113,17 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 			alt = nft_alt_after(&st, what);
 			ret = nft_build(b, &st, what, genid);
 		}
+		/* a set or a chain missing: read again, to replace it all */
+		if (ret == -ENOENT && repair && !(what & BUILD_REPLACE)) {
+			broken = true;
+			ret = -ERESTART;
+		}
 		if (ret == 0 && st.exists && what & BUILD_SETS)
 			retire(b, what, alt, genid);
+		if (ret == 0 && what & BUILD_REPLACE)
+			fprintf(stderr, "op25bctl: note: table inet op25b was not "
+				"as op25bctl writes it (changed by hand?): "
+				"made anew, its counters restart from zero\n");
 		nft_state_free(&st);
 		if (ret != -ERESTART && ret != -EINTR)
 			return ret;
@@ -238,7 +259,7 @@ static int edit_load(struct backend *b, struct nft_state *st,
 			return backend_fail(b, ENOMEM, "loading the policy");
 		*x = e[i];
 	}
-	*what = BUILD_PORTS;
+	*what |= BUILD_PORTS;
 	for (l = 0; l < NLISTS; l++)
 		*what |= BUILD_LIST(l);
 	return 0;
@@ -254,32 +275,32 @@ static int edit_reset(struct backend *b, struct nft_state *st,
 
 static int nft_add_prefix(struct backend *b, const struct op25b_entry *e)
 {
-	return change(b, BUILD_LIST(e->list), edit_add, e);
+	return change(b, BUILD_LIST(e->list), edit_add, e, false);
 }
 
 static int nft_del_prefix(struct backend *b, const struct op25b_entry *e)
 {
-	return change(b, BUILD_LIST(e->list), edit_del, e);
+	return change(b, BUILD_LIST(e->list), edit_del, e, false);
 }
 
 static int nft_flush_prefixes(struct backend *b, uint8_t list)
 {
-	return change(b, 0, edit_flush, &list);
+	return change(b, 0, edit_flush, &list, false);
 }
 
 static int nft_set_config(struct backend *b, const struct op25b_config *cfg)
 {
-	return change(b, 0, edit_config, cfg);
+	return change(b, 0, edit_config, cfg, false);
 }
 
 static int nft_load(struct backend *b, const struct op25b_policy *p)
 {
-	return change(b, 0, edit_load, p);
+	return change(b, 0, edit_load, p, true);
 }
 
 static int nft_reset_stats(struct backend *b)
 {
-	return change(b, 0, edit_reset, NULL);
+	return change(b, 0, edit_reset, NULL, false);
 }
 
 /* ---- reading: lists, counters, sources ---- */

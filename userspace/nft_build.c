@@ -180,13 +180,57 @@ static int batch_begin(struct backend *b, uint32_t genid)
 	return 0;
 }
 
+#define NO_OBJECT "table inet op25b lacks a chain or a set that op25bctl " \
+	"writes (was it changed by hand? 'op25bctl -b nft load FILE' makes " \
+	"the table anew, its counters restart from zero), or the kernel " \
+	"lacks an nf_tables module (nft_reject_inet, nft_objref)"
+
+/*
+ * The kernel's answer to the batch just sent: 0 or -errno. nfnetlink
+ * handles a batch within sendto, so every reply is queued by now: an
+ * error for each message that failed, one for the batch (ERESTART: the
+ * generation moved; or the commit's), and the ack of the last message.
+ * All are read, so that none is left for the next request; the first
+ * error counts.
+ */
+static int batch_replies(struct backend *b)
+{
+	struct nft *n = nft(b);
+	bool answered = false;
+	ssize_t len;
+	int ret, err = 0;
+
+	for (;;) {
+		len = recv(mnl_socket_get_fd(n->nl), n->buf, sizeof(n->buf),
+			   MSG_DONTWAIT);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (len < 0)
+			return backend_fail(b, errno, "reading the kernel's reply");
+		/* seq 0: the reply to any message of the batch */
+		ret = mnl_cb_run(n->buf, (size_t)len, 0, n->portid, NULL,
+				 NULL);
+		answered = true;
+		if (ret < 0 && !err)
+			err = errno;
+	}
+	if (err == ENOENT)
+		return backend_fail(b, err, NO_OBJECT);
+	if (err)
+		return -err;
+	return answered ? 0 : backend_fail(b, EPROTO, "nf_tables did not "
+					   "answer the batch");
+}
+
 static int batch_send(struct backend *b)
 {
 	struct nft *n = nft(b);
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 	size_t last = n->last;
-	int size, ret;
+	int size;
 
 	if (reserve(b, MSG_ROOM) < 0)
 		return -ENOMEM;
@@ -210,20 +254,7 @@ static int batch_send(struct backend *b)
 	if (mnl_socket_sendto(n->nl, n->batch, n->blen) < 0)
 		return backend_fail(b, errno, "sending a batch of %zu bytes",
 				    n->blen);
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(n->nl, n->buf,
-						  sizeof(n->buf));
-
-		if (len < 0)
-			return backend_fail(b, errno, "reading the kernel's reply");
-		/* seq 0: the error of any message in the batch counts */
-		ret = mnl_cb_run(n->buf, (size_t)len, 0, n->portid, NULL,
-				 NULL);
-		if (ret < 0)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
+	return batch_replies(b);
 }
 
 /* ---- objects ---- */
@@ -233,6 +264,23 @@ static int add_table(struct backend *b)
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh = msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE,
 				   MSG_ROOM);
+
+	if (!t || !nlh) {
+		nftnl_table_free(t);
+		return backend_fail(b, ENOMEM, "building the table");
+	}
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	msg_done(b, nlh);
+	return 0;
+}
+
+static int del_table(struct backend *b)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh = msg(b, NFT_MSG_DELTABLE, 0, MSG_ROOM);
 
 	if (!t || !nlh) {
 		nftnl_table_free(t);
@@ -946,6 +994,8 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	int ret;
 
 	ret = batch_begin(b, genid);
+	if (!ret && what & BUILD_REPLACE)
+		ret = del_table(b);
 	if (!ret && !st->exists)
 		ret = skeleton(b);
 	if (!ret && (what & BUILD_PORTS || !st->exists))

@@ -49,6 +49,7 @@ enum {
 	BUILD_PORTS = 1u << 0,
 	BUILD_LIST0 = 1u << 1,		/* << list: that list's sets */
 	BUILD_RESET = 1u << 8,		/* counters and source sets zeroed */
+	BUILD_REPLACE = 1u << 9,	/* the table deleted, made anew */
 };
 #define BUILD_LIST(l)	(BUILD_LIST0 << (l))
 /* what writes a set the rules look up */

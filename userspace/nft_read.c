@@ -190,7 +190,9 @@ static int get_elems(struct backend *b, const char *name,
 		if (ret == -ENOENT)
 			snprintf(b->err.msg, sizeof(b->err.msg), "no set %s "
 				 "in table inet op25b (was it changed by "
-				 "hand?)", name);
+				 "hand?): 'op25bctl -b nft load FILE' makes "
+				 "the table anew (its counters restart from "
+				 "zero)", name);
 		return ret;
 	}
 	*out = s;
@@ -394,8 +396,9 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 	if (ret == 0 && !st->exists)
 		ret = backend_fail(b, EPROTO, "table inet op25b has no settings "
 				   "comment in chain judge (was it changed by "
-				   "hand? 'op25bctl -b nft load FILE' rewrites "
-				   "it)");
+				   "hand?): 'op25bctl -b nft load FILE' makes "
+				   "the table anew (its counters restart from "
+				   "zero)");
 	if (ret < 0)
 		return ret;
 	ret = get_elems(b, nft_set_name(name, NLISTS, AF_INET,
