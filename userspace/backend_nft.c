@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/netfilter/nfnetlink.h>
 #include <sys/socket.h>
 
 #include "nft_int.h"
 
-#define TRIES	16	/* batches refused because the ruleset changed */
+#define TRIES	32	/* batches refused because the ruleset changed */
 
 #define NO_TABLE "no nftables table inet op25b in this network namespace " \
 	"(any op25bctl --backend nft command that changes the policy " \
@@ -27,6 +28,25 @@
 	"load FILE')"
 
 /* ---- changes ---- */
+
+/*
+ * After a race lost to another writer: wait a random time, up to a bound
+ * that doubles with each loss (1 ms to 256 ms), so that writers that
+ * collide spread out instead of colliding again. Twelve op25bctl started
+ * at once beside twelve nft ran out of immediate retries on the debug
+ * kernel (45-nft-coexist).
+ */
+static void backoff(int tries)
+{
+	static unsigned int seed;
+	long us;
+
+	if (!seed)
+		seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	us = rand_r(&seed) % (1000L << (tries < 8 ? tries : 8));
+	nanosleep(&(struct timespec){ us / 1000000, us % 1000000 * 1000 },
+		  NULL);
+}
 
 typedef int (*edit_fn)(struct backend *b, struct nft_state *st,
 		       const void *arg, unsigned *what);
@@ -49,6 +69,7 @@ static void retire(struct backend *b, unsigned what, uint8_t alt,
 	ret = nft_flush_spare(b, what, alt, genid + 1);
 	for (tries = 0; tries < TRIES && (ret == -ERESTART || ret == -EINTR);
 	     tries++) {
+		backoff(tries);
 		nft_state_init(&st);
 		ret = nft_get_genid(b, &genid);
 		if (ret == 0)
@@ -78,7 +99,7 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 	uint32_t genid;
 	unsigned what;
 	uint8_t alt = 0;
-	bool empty, broken = false;
+	bool empty, broken = false, ours;
 	int ret, tries;
 
 	for (tries = 0; tries < TRIES; tries++) {
@@ -87,6 +108,7 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 		if (ret == 0)
 			ret = nft_read_state(b, &st, lists);
 		what = 0;
+		ours = false;
 		if (repair && (ret == -EPROTO || ret == -ENOENT ||
 			       (ret == 0 && broken && st.exists))) {
 			/* the defaults, on a table made anew */
@@ -104,6 +126,7 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 				ret = nft_flush_spare(b, what, st.settings.alt,
 						      genid);
 				/* read again: the generation moved */
+				ours = ret == 0;
 				if (ret == 0)
 					ret = -ERESTART;
 			}
@@ -115,7 +138,7 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 		}
 		/* a set or a chain missing: read again, to replace it all */
 		if (ret == -ENOENT && repair && !(what & BUILD_REPLACE)) {
-			broken = true;
+			broken = ours = true;
 			ret = -ERESTART;
 		}
 		if (ret == 0 && st.exists && what & BUILD_SETS)
@@ -128,6 +151,8 @@ static int change(struct backend *b, unsigned lists, edit_fn edit,
 		if (ret != -ERESTART && ret != -EINTR)
 			return ret;
 		memset(&b->err, 0, sizeof(b->err));
+		if (!ours)	/* not a step of ours: a race lost */
+			backoff(tries);
 	}
 	return backend_fail(b, EAGAIN, "the nftables ruleset kept changing "
 			    "while op25bctl wrote its batch");
@@ -139,6 +164,7 @@ static bool reread(struct backend *b, int ret, int *tries)
 	if (ret != -EINTR || ++*tries >= TRIES)
 		return false;
 	memset(&b->err, 0, sizeof(b->err));
+	backoff(*tries);
 	return true;
 }
 
