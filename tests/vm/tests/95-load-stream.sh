@@ -131,10 +131,13 @@ log "$(grep -c '^ok' "$TMPDIR/changes.log") changes ($n loads) in $SECS s"
 bad=$(grep -v '^ok' "$TMPDIR/changes.log" | head -n 5)
 [ -z "$bad" ] || fail "changes failed: $bad"
 [ "$n" -ge 6 ] || fail "only $n loads in $SECS s: too few to show anything"
-for s in mta4 mta6 client4 client6; do
-	eval "n_$s=\$(received $s)"
-	eval "log \"$s: \$n_$s SYNs received\""
-	eval "[ \"\$n_$s\" -ge 500 ]" || fail "$s: too few SYNs to show anything"
+n_mta4=$(received mta4)
+n_mta6=$(received mta6)
+n_client4=$(received client4)
+n_client6=$(received client6)
+for n in "mta4 $n_mta4" "mta6 $n_mta6" "client4 $n_client4" "client6 $n_client6"; do
+	log "${n% *}: ${n#* } SYNs received"
+	[ "${n#* }" -ge 500 ] || fail "${n% *}: too few SYNs to show anything"
 done
 js=$(stats_json)
 log "totals: $(jqc "$js" .totals)"
