@@ -259,28 +259,12 @@ static int batch_send(struct backend *b)
 
 /* ---- objects ---- */
 
-static int add_table(struct backend *b)
+/* NFT_MSG_NEWTABLE (created if absent) or NFT_MSG_DELTABLE */
+static int table(struct backend *b, uint16_t type)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh = msg(b, NFT_MSG_NEWTABLE, NLM_F_CREATE,
-				   MSG_ROOM);
-
-	if (!t || !nlh) {
-		nftnl_table_free(t);
-		return backend_fail(b, ENOMEM, "building the table");
-	}
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_TABLE);
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	msg_done(b, nlh);
-	return 0;
-}
-
-static int del_table(struct backend *b)
-{
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh = msg(b, NFT_MSG_DELTABLE, 0, MSG_ROOM);
+	struct nlmsghdr *nlh = msg(b, type, type == NFT_MSG_NEWTABLE ?
+				   NLM_F_CREATE : 0, MSG_ROOM);
 
 	if (!t || !nlh) {
 		nftnl_table_free(t);
@@ -875,7 +859,7 @@ static int skeleton(struct backend *b)
 	size_t i;
 	int l, f, alt, ret;
 
-	ret = add_table(b);
+	ret = table(b, NFT_MSG_NEWTABLE);
 	for (l = 0; l < NLISTS && !ret; l++)
 		for (f = 0; f < 2 && !ret; f++) {
 			uint16_t family = f ? AF_INET6 : AF_INET;
@@ -995,7 +979,7 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 
 	ret = batch_begin(b, genid);
 	if (!ret && what & BUILD_REPLACE)
-		ret = del_table(b);
+		ret = table(b, NFT_MSG_DELTABLE);
 	if (!ret && !st->exists)
 		ret = skeleton(b);
 	if (!ret && (what & BUILD_PORTS || !st->exists))

@@ -447,6 +447,34 @@ session_send() {
 # session_close FD
 session_close() { eval "exec $1>&-"; }
 
+# two_policies: $A and $B, two files for load that both allow the MTA
+# (10.0.0.5, fd00::5) and differ in all else: A has 1000 more allow entries,
+# action reject, port 25; B a scope, exempts, ports 2525,25, action drop
+# (the 95-load-* tests)
+two_policies() {
+	A=$TMPDIR/a.conf
+	B=$TMPDIR/b.conf
+	awk 'BEGIN {
+		print "mode enforce"; print "action reject"; print "port 25"
+		print "allow 10.0.0.5 comment main MTA"; print "allow fd00::5"
+		for (i = 0; i < 500; i++) printf "allow 198.18.%d.%d\n", int(i / 250), i % 250 + 1
+		for (i = 0; i < 500; i++) printf "allow 2001:db8:ffff::%x\n", i + 1
+	}' >"$A"
+	cat >"$B" <<-'EOT'
+	mode enforce
+	action drop
+	port 2525,25
+	allow fd00::5
+	allow 10.0.0.5
+	allow 10.0.0.0/30
+	allow 10.1.0.128/25
+	scope 10.1.0.0/16
+	scope fd00:1::/64
+	exempt 192.0.2.0/24
+	exempt 2001:db8:ffff::/48
+	EOT
+}
+
 # ---- inspecting packets --------------------------------------------------------
 
 # snmp NS COUNTER: a counter of NS's /proc/net/snmp, named like

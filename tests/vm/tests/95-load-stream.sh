@@ -19,27 +19,7 @@
 setup
 SECS=15
 [ "${OP25B_SLOW:-0}" = 0 ] || SECS=30
-A=$TMPDIR/a.conf
-B=$TMPDIR/b.conf
-awk 'BEGIN {
-	print "mode enforce"; print "action reject"; print "port 25"
-	print "allow 10.0.0.5 comment main MTA"; print "allow fd00::5"
-	for (i = 0; i < 500; i++) printf "allow 198.18.%d.%d\n", int(i / 250), i % 250 + 1
-	for (i = 0; i < 500; i++) printf "allow 2001:db8:ffff::%x\n", i + 1
-}' >"$A"
-cat >"$B" <<-'EOT'
-mode enforce
-action drop
-port 2525,25
-allow fd00::5
-allow 10.0.0.5
-allow 10.0.0.0/30
-allow 10.1.0.128/25
-scope 10.1.0.0/16
-scope fd00:1::/64
-exempt 192.0.2.0/24
-exempt 2001:db8:ffff::/48
-EOT
+two_policies
 
 # syn_cfg V SRC...: a trafgen frame, a SYN from SRC (bytes) to inet's
 # port 25 (gateway MAC GWMAC, host MAC HMAC)
