@@ -105,11 +105,6 @@ const char *nft_set_name(char *buf, unsigned int which, uint16_t family,
 	return buf;
 }
 
-/* The generation bit of which (a list, or NLISTS: the ports). */
-static bool alt_of(uint8_t alt, unsigned int which)
-{
-	return alt & 1u << which;
-}
 
 const char *nft_entry_set(uint8_t list, uint16_t family)
 {
@@ -181,8 +176,7 @@ static int batch_begin(struct backend *b, uint32_t genid)
 }
 
 #define NO_OBJECT "table inet op25b lacks a chain or a set that op25bctl " \
-	"writes (was it changed by hand? 'op25bctl -b nft load FILE' makes " \
-	"the table anew, its counters restart from zero), or the kernel " \
+	"writes (was it changed by hand?): " NFT_REMAKE "; or the kernel " \
 	"lacks an nf_tables module (nft_reject_inet, nft_objref)"
 
 /*
@@ -729,8 +723,8 @@ static int hook_rules(struct backend *b, const char *chain, bool local,
 	put(&r, e);
 	cmp(&r, &syn, sizeof(syn));
 	payload(&r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
-	lookup(&r, nft_set_name(name, NLISTS, AF_INET, alt_of(alt, NLISTS)),
-	       false);
+	lookup(&r, nft_set_name(name, NLISTS, AF_INET,
+				nft_alt_of(alt, NLISTS)), false);
 	verdict(&r, NFT_JUMP, "judge");
 	return ret ? ret : rule_end(&r);
 }
@@ -779,8 +773,8 @@ static int match_rules(struct backend *b, uint8_t list, bool src,
 
 		rule_start(&r, b, "judge");
 		addr(&r, family, src);
-		lookup(&r, nft_set_name(name, list, family, alt_of(alt, list)),
-		       false);
+		lookup(&r, nft_set_name(name, list, family,
+					nft_alt_of(alt, list)), false);
 		counter(&r, total);
 		verdict(&r, NF_ACCEPT, NULL);
 		ret = rule_end(&r);
@@ -817,7 +811,8 @@ static int judge_rules(struct backend *b, const struct nft_state *st,
 			rule_start(&r, b, "judge");
 			addr(&r, family, true);
 			lookup(&r, nft_set_name(name, OP25B_LIST_SCOPE, family,
-						alt_of(alt, OP25B_LIST_SCOPE)),
+						nft_alt_of(alt,
+							   OP25B_LIST_SCOPE)),
 			       true);
 			verdict(&r, NFT_GOTO, "audit");
 			ret = rule_end(&r);
@@ -958,15 +953,14 @@ static int port_elems(struct backend *b, const struct nft_state *st, bool alt)
 /* The generations after a change that writes what. */
 uint8_t nft_alt_after(const struct nft_state *st, unsigned int what)
 {
-	uint8_t l, alt = st->settings.alt;
+	uint8_t alt = st->settings.alt;
+	unsigned int which;
 
 	if (!st->exists)
 		return 0;
-	for (l = 0; l < NLISTS; l++)
-		if (what & BUILD_LIST(l))
-			alt ^= 1u << l;
-	if (what & BUILD_PORTS)
-		alt ^= NFT_ALT_PORTS;
+	for (which = 0; which <= NLISTS; which++)
+		if (what & nft_build_of(which))
+			alt ^= 1u << which;
 	return alt;
 }
 
@@ -983,10 +977,10 @@ int nft_build(struct backend *b, const struct nft_state *st, unsigned what,
 	if (!ret && !st->exists)
 		ret = skeleton(b);
 	if (!ret && (what & BUILD_PORTS || !st->exists))
-		ret = port_elems(b, st, alt_of(alt, NLISTS));
+		ret = port_elems(b, st, nft_alt_of(alt, NLISTS));
 	for (l = 0; l < NLISTS && !ret; l++)
 		if (what & BUILD_LIST(l) || !st->exists)
-			ret = list_elems(b, st, l, alt_of(alt, l));
+			ret = list_elems(b, st, l, nft_alt_of(alt, l));
 	/* the rules, always: they depend on the settings and the scope */
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]) && !ret; i++)
 		if (st->exists)
@@ -1028,13 +1022,13 @@ int nft_flush_spare(struct backend *b, unsigned int what, uint8_t alt,
 
 	ret = batch_begin(b, genid);
 	for (which = 0; which <= NLISTS && !ret; which++) {
-		if (!(what & (which == NLISTS ? BUILD_PORTS :
-			      BUILD_LIST(which))))
+		if (!(what & nft_build_of(which)))
 			continue;
-		for (f = 0; f < (which == NLISTS ? 1 : 2) && !ret; f++)
-			ret = flush_set(b, nft_set_name(name, which, f ? AF_INET6 :
-							AF_INET,
-							!alt_of(alt, which)));
+		for (f = 0; f < nft_families_of(which) && !ret; f++)
+			ret = flush_set(b, nft_set_name(name, which,
+							f ? AF_INET6 : AF_INET,
+							!nft_alt_of(alt,
+								    which)));
 	}
 	return ret ? ret : batch_send(b);
 }

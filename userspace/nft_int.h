@@ -78,6 +78,30 @@ uint8_t nft_alt_after(const struct nft_state *st, unsigned int what);
 int nft_flush_spare(struct backend *b, unsigned int what, uint8_t alt,
 		    uint32_t genid);
 
+/*
+ * The looked-up sets by which: a list (a set per family), or NLISTS: the
+ * ports (one set). Their bit in what, their count, and whether alt
+ * (NFT_ALT_*) says the rules use their _b generation.
+ */
+static inline unsigned int nft_build_of(unsigned int which)
+{
+	return which == NLISTS ? BUILD_PORTS : BUILD_LIST(which);
+}
+
+static inline int nft_families_of(unsigned int which)
+{
+	return which == NLISTS ? 1 : 2;
+}
+
+static inline bool nft_alt_of(uint8_t alt, unsigned int which)
+{
+	return alt & 1u << which;
+}
+
+/* What the messages about a table changed by hand advise. */
+#define NFT_REMAKE "'op25bctl -b nft load FILE' makes the table anew (its " \
+	"counters restart from zero)"
+
 /* "allow4_a": a looked-up set of which (a list, or NLISTS: the ports). */
 #define NFT_SET_NAME_MAX	16
 const char *nft_set_name(char *buf, unsigned int which, uint16_t family,

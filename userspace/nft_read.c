@@ -190,9 +190,7 @@ static int get_elems(struct backend *b, const char *name,
 		if (ret == -ENOENT)
 			snprintf(b->err.msg, sizeof(b->err.msg), "no set %s "
 				 "in table inet op25b (was it changed by "
-				 "hand?): 'op25bctl -b nft load FILE' makes "
-				 "the table anew (its counters restart from "
-				 "zero)", name);
+				 "hand?): " NFT_REMAKE, name);
 		return ret;
 	}
 	*out = s;
@@ -396,13 +394,12 @@ int nft_read_state(struct backend *b, struct nft_state *st,
 	if (ret == 0 && !st->exists)
 		ret = backend_fail(b, EPROTO, "table inet op25b has no settings "
 				   "comment in chain judge (was it changed by "
-				   "hand?): 'op25bctl -b nft load FILE' makes "
-				   "the table anew (its counters restart from "
-				   "zero)");
+				   "hand?): " NFT_REMAKE);
 	if (ret < 0)
 		return ret;
 	ret = get_elems(b, nft_set_name(name, NLISTS, AF_INET,
-					st->settings.alt & NFT_ALT_PORTS), &s);
+					nft_alt_of(st->settings.alt,
+						   NLISTS)), &s);
 	if (ret < 0)
 		return ret;
 	st->nports = 0;
@@ -442,12 +439,11 @@ int nft_spare_empty(struct backend *b, const struct nft_state *st,
 	int f, ret = 0;
 
 	for (which = 0; which <= NLISTS && !ret && !n; which++) {
-		bool spare = !(st->settings.alt & 1u << which);
+		bool spare = !nft_alt_of(st->settings.alt, which);
 
-		if (!(what & (which == NLISTS ? BUILD_PORTS :
-			      BUILD_LIST(which))))
+		if (!(what & nft_build_of(which)))
 			continue;
-		for (f = 0; f < (which == NLISTS ? 1 : 2) && !ret; f++) {
+		for (f = 0; f < nft_families_of(which) && !ret; f++) {
 			ret = get_elems(b, nft_set_name(name, which, f ?
 							AF_INET6 : AF_INET,
 							spare), &s);
